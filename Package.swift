@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+// Perch: one source tree, two build modes.
+//
+// Host mode (default): ordinary SwiftPM on x86_64 for development and tests.
+// Embedded mode (PERCH_EMBEDDED=1, set by cross/build.sh): the same sources compiled as
+// Embedded Swift for aarch64/x86_64 Linux; test targets are left out because XCTest and
+// Foundation do not exist there.
+import PackageDescription
+import Foundation
+
+let embedded = ProcessInfo.processInfo.environment["PERCH_EMBEDDED"] == "1"
+
+var swiftSettings: [SwiftSetting] = []
+if embedded {
+    swiftSettings += [
+        .enableExperimentalFeature("Embedded"),
+        .unsafeFlags(["-wmo", "-Xcc", "-fPIC"]),
+    ]
+}
+
+// The C libraries Perch drives. In embedded mode module-map link lines are not
+// autolinked, so they are named here for both modes.
+let systemLibraries: [LinkerSetting] = [
+    .linkedLibrary("asound"),
+    .linkedLibrary("gpiod"),
+    .linkedLibrary("v4l2"),
+    .linkedLibrary("pthread"),
+    .linkedLibrary("m"),
+]
+
+var targets: [Target] = [
+    // System headers, wrappers for variadic C calls, constants for function-like macros.
+    .target(name: "CPerchSystem", linkerSettings: systemLibraries),
+    // Typed syscalls, errno, logging, threads, argument access.
+    .target(name: "PerchSystem", dependencies: ["CPerchSystem"], swiftSettings: swiftSettings),
+    // The int8 TFLite runtime: flatbuffer reader, planner, interpreter, kernels. Stdlib only.
+    .target(name: "PerchRuntime", swiftSettings: swiftSettings),
+    // Command implementations shared by the executables (model tools, self-checks).
+    .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime"], swiftSettings: swiftSettings),
+    .executableTarget(name: "perchd", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
+    .executableTarget(name: "perch", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
+    .executableTarget(name: "perch-selfcheck", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
+]
+
+if !embedded {
+    targets += [
+        .testTarget(name: "PerchSystemTests", dependencies: ["PerchSystem"]),
+        .testTarget(name: "PerchRuntimeTests", dependencies: ["PerchRuntime", "PerchTools"]),
+        .testTarget(name: "PerchCLITests", dependencies: ["PerchTools"]),
+    ]
+}
+
+let package = Package(
+    name: "Perch",
+    products: [
+        .executable(name: "perchd", targets: ["perchd"]),
+        .executable(name: "perch", targets: ["perch"]),
+        .executable(name: "perch-selfcheck", targets: ["perch-selfcheck"]),
+    ],
+    targets: targets
+)

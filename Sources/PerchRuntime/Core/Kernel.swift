@@ -1,0 +1,43 @@
+/// A prepared operator: everything that does not depend on the data (multipliers,
+/// shifts, zero points, activation ranges, tensor pointers, tables) was computed when it
+/// was made. `invoke` never allocates and cannot fail, as in TFLite Micro's Prepare/Eval split.
+public protocol Kernel: AnyObject {
+    func invoke()
+}
+
+/// What an operator's prepare step sees: its node, its tensors (data pointers already
+/// resolved) and its parsed options.
+public struct PrepareContext {
+    /// Index of the operator in the subgraph (for error messages).
+    public var nodeIndex: Int
+    public var op: BuiltinOperator
+    public var options: OperatorOptions
+    /// Tensor indices; -1 marks an omitted optional input (e.g. no bias).
+    public var inputIndices: [Int]
+    public var outputIndices: [Int]
+    public var tensors: [Tensor]
+
+    public init(nodeIndex: Int, op: BuiltinOperator, options: OperatorOptions,
+                inputIndices: [Int], outputIndices: [Int], tensors: [Tensor]) {
+        self.nodeIndex = nodeIndex
+        self.op = op
+        self.options = options
+        self.inputIndices = inputIndices
+        self.outputIndices = outputIndices
+        self.tensors = tensors
+    }
+
+    public var inputCount: Int { inputIndices.count }
+    public var outputCount: Int { outputIndices.count }
+
+    /// Input `i`, or nil when it is absent (-1) or out of range.
+    public func input(_ i: Int) -> Tensor? {
+        guard i < inputIndices.count, inputIndices[i] >= 0 else { return nil }
+        return tensors[inputIndices[i]]
+    }
+
+    public func output(_ i: Int) -> Tensor? {
+        guard i < outputIndices.count, outputIndices[i] >= 0 else { return nil }
+        return tensors[outputIndices[i]]
+    }
+}
