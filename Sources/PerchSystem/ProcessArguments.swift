@@ -1,0 +1,35 @@
+import CPerchSystem
+
+/// The process's command-line arguments (Embedded Swift has no `CommandLine`).
+public enum ProcessArguments {
+    /// All arguments, the program name first.
+    public static var all: [String] {
+        let count = Int(perch_argc())
+        guard count > 0, let argv = perch_argv() else { return [] }
+        var result: [String] = []
+        result.reserveCapacity(count)
+        for i in 0..<count {
+            if let p = argv[i] { result.append(String(cString: p)) }
+        }
+        return result
+    }
+}
+
+/// Process environment access. The corresponding C function is `getenv`.
+public enum Environment {
+    public static func value(_ name: String) -> String? {
+        guard let p = getenv(name) else { return nil }
+        return String(cString: p)
+    }
+}
+
+/// Ends the process with `status`, flushing nothing (Perch writes unbuffered).
+public func exitProcess(_ status: Int32) -> Never {
+    exit(status)
+}
+
+/// Parses a decimal floating-point number in the C locale ("2.5", "-1e-3").
+public func parseDouble(_ text: String) -> Double? {
+    var value = 0.0
+    return perch_parse_double(text, &value) == 1 ? value : nil
+}

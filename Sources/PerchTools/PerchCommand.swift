@@ -1,0 +1,34 @@
+import PerchSystem
+
+/// `perch`: the command-line client and local tools. Subcommands dispatch from here.
+public enum PerchCommand {
+    static var helpText: String {
+        "Usage: perch [--version] [--help] COMMAND [ARGS...]\n\n"
+            + "Commands:\n"
+            + "  model info MODEL      inputs, outputs, operators, arena bytes, MACs of a .tflite model\n"
+            + "  model run MODEL --input FILE... --output FILE...\n"
+            + "                        run a model on raw little-endian tensors\n"
+    }
+
+    public static func run(_ arguments: [String]) -> Int32 {
+        let rest = Array(arguments.dropFirst())
+        guard let command = rest.first else {
+            StandardStream.error.write(helpText)
+            return 2
+        }
+        switch command {
+        case "--help", "-h", "help":
+            StandardStream.output.write(helpText)
+            return 0
+        case "--version", "-V", "version":
+            printLine("perch " + PerchVersion.string + " (" + PerchVersion.architecture + ", "
+                      + PerchVersion.buildMode + ")")
+            return 0
+        case "model":
+            return ModelCommands.run(Array(rest.dropFirst()))
+        default:
+            StandardStream.error.write("perch: unknown command '" + command + "'\nTry 'perch --help'.\n")
+            return 2
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import PerchSystem
+import PerchTools
+
+exitProcess(PerchCommand.run(ProcessArguments.all))

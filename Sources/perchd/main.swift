@@ -1,0 +1,4 @@
+import PerchSystem
+import PerchTools
+
+exitProcess(PerchdCommand.run(ProcessArguments.all))

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds perchd, perch and perch-selfcheck as Embedded Swift for a Linux board.
+#
+#   cross/build.sh [aarch64|x86_64]      (aarch64 by default)
+#
+# Output: .build-<arch>/release/{perchd,perch,perch-selfcheck}, stripped (PERCH_STRIP=0 keeps
+# symbols). aarch64 links against a Debian 12 arm64 sysroot, built first if missing
+# (cross/sysroot.sh); x86_64 links against this machine's own libraries.
+set -euo pipefail
+
+arch=${1:-aarch64}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cache=${PERCH_CACHE:-$repo/.cache}
+swift_bin=$(dirname "$(readlink -f "$(command -v swift)")")
+toolchain=$(cd "$swift_bin/.." && pwd)
+scratch=$repo/.build-$arch
+
+case "$arch" in
+  aarch64)
+    triple=aarch64-none-none-elf
+    sysroot=$cache/sysroot-arm64
+    [ -f "$sysroot/.complete" ] || "$repo/cross/sysroot.sh" arm64
+    # Embedded Swift targets bare-metal triples; tell clang (C headers and the linker)
+    # that this is Linux with glibc, and take headers and libraries from the sysroot only.
+    target_flags=(
+      -Xswiftc -Xfrontend -Xswiftc -clang-target -Xswiftc -Xfrontend -Xswiftc aarch64-unknown-linux-gnu
+      -Xcc --target=aarch64-unknown-linux-gnu -Xcc "--sysroot=$sysroot"
+      -Xswiftc -use-ld=lld
+      -Xswiftc -Xclang-linker -Xswiftc --target=aarch64-linux-gnu
+      -Xswiftc -Xclang-linker -Xswiftc "--sysroot=$sysroot"
+    )
+    ;;
+  x86_64)
+    triple=x86_64-unknown-linux-gnu
+    target_flags=()
+    ;;
+  *)
+    echo "usage: cross/build.sh [aarch64|x86_64]" >&2
+    exit 2
+    ;;
+esac
+
+unicode_tables=$toolchain/lib/swift/embedded/$triple/libswiftUnicodeDataTables.a
+if [ ! -f "$unicode_tables" ]; then
+  echo "cross/build.sh: $unicode_tables not found: is $toolchain a Swift 6.3 toolchain with Embedded Swift?" >&2
+  exit 1
+fi
+
+PERCH_EMBEDDED=1 swift build -c release --scratch-path "$scratch" --triple "$triple" \
+  -Xcc -fPIC "${target_flags[@]}" -Xlinker "$unicode_tables"
+
+out=$scratch/release
+if [ "${PERCH_STRIP:-1}" = 1 ]; then
+  for program in perchd perch perch-selfcheck; do
+    "$toolchain/bin/llvm-objcopy" --strip-all "$out/$program"
+  done
+fi
+for program in perchd perch perch-selfcheck; do
+  printf '%s\t%s bytes\n' "$out/$program" "$(stat -c %s "$out/$program")"
+done

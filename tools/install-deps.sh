@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages Perch's build and tests need, when they are missing.
+# Needs root (or sudo) only if something is missing.
+#
+#   tools/install-deps.sh
+set -euo pipefail
+
+packages=(
+  libasound2-dev libgpiod-dev libv4l-dev   # headers and libraries of the devices Perch drives
+  qemu-user-static                         # runs the aarch64 build here
+  debian-archive-keyring                   # verifies the arm64 packages of the sysroot
+  file curl ca-certificates
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root to install: ${missing[*]}" >&2; exit 1; }
+  sudo=sudo
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

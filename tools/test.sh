@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Perch's whole test run: what CI runs, and what a developer runs before pushing.
+#
+#   tools/test.sh
+#
+# 1. installs missing system packages (tools/install-deps.sh)
+# 2. host mode: swift build, swift test (XCTest)
+# 3. embedded x86_64: cross/build.sh x86_64, self-check and --version natively
+# 4. embedded aarch64: cross/build.sh aarch64, self-check and --version under qemu
+#    (cortex-a72: no dotprod, as a Raspberry Pi 4; max: with dotprod)
+# Ends with one line "total: N passed, N failed" over every test and check it ran.
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+logs=${PERCH_TEST_LOGS:-$repo/.build-logs}
+mkdir -p "$logs"
+passed=0
+failed=0
+
+step() { printf '\n==> %s\n' "$*"; }
+record() {  # record NAME STATUS
+  if [ "$2" -eq 0 ]; then echo "ok: $1"; else echo "FAILED: $1 (status $2)"; failed=$((failed + 1)); fi
+}
+# Adds the counts of a self-check's "N passed, N failed" line.
+count_selfcheck() {  # count_selfcheck NAME LOGFILE STATUS
+  local line
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$2" | tail -1)
+  if [ -z "$line" ]; then
+    record "$1 (no summary line)" 1
+    return
+  fi
+  passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
+  failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+  [ "$3" -eq 0 ] || echo "FAILED: $1 (status $3)"
+  [ "$3" -eq 0 ] && echo "ok: $1: $line"
+}
+
+step "system packages"
+tools/install-deps.sh || { echo "FAILED: installing system packages"; exit 1; }
+
+step "host build"
+start=$(date +%s)
+swift build 2>&1 | tee "$logs/host-build.log" | grep -E "error:|Build complete"
+status=${PIPESTATUS[0]}
+record "host build ($(( $(date +%s) - start )) s)" "$status"
+
+step "host tests (swift test)"
+start=$(date +%s)
+swift test 2>&1 | tee "$logs/host-test.log" | grep -E "error:|failed|Executed .* tests|Test Suite 'All tests'|skipped"
+status=${PIPESTATUS[0]}
+summary=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$logs/host-test.log" | tail -1)
+if [ -n "$summary" ]; then
+  executed=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
+  failures=$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
+  passed=$((passed + executed - failures))
+  failed=$((failed + failures))
+fi
+[ "$status" -eq 0 ] && [ -z "$summary" ] && status=1
+record "host tests ($(( $(date +%s) - start )) s)" "$status"
+[ "$status" -ne 0 ] && [ -n "$summary" ] && [ "$failures" -eq 0 ] && failed=$((failed + 1))
+
+for arch in x86_64 aarch64; do
+  step "embedded $arch build"
+  start=$(date +%s)
+  cross/build.sh "$arch" > "$logs/embedded-$arch.log" 2>&1
+  status=$?
+  grep -E "error:|bytes$" "$logs/embedded-$arch.log"
+  record "embedded $arch build ($(( $(date +%s) - start )) s)" "$status"
+  [ "$status" -eq 0 ] || continue
+
+  out=.build-$arch/release
+  if [ "$arch" = aarch64 ]; then
+    file "$out/perchd" | grep -q "ARM aarch64" ; record "perchd is an aarch64 ELF" $?
+    runs=("QEMU_CPU=cortex-a72 cross/run.sh" "QEMU_CPU=max cross/run.sh")
+  else
+    runs=("")
+  fi
+  for runner in "${runs[@]}"; do
+    label="$arch${runner:+ ($(echo "$runner" | cut -d' ' -f1))}"
+    version=$(eval "$runner $out/perchd --version" 2>&1)
+    echo "$version" | grep -q "^perchd .* ($arch, embedded)$"; record "$label perchd --version: $version" $?
+    eval "$runner $out/perch-selfcheck" > "$logs/selfcheck.log" 2>&1
+    status=$?
+    grep -E "^FAIL" "$logs/selfcheck.log"
+    count_selfcheck "$label self-check" "$logs/selfcheck.log" "$status"
+  done
+done
+
+echo
+echo "total: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
