@@ -35,8 +35,13 @@ var targets: [Target] = [
     .target(name: "PerchSystem", dependencies: ["CPerchSystem"], swiftSettings: swiftSettings),
     // The int8 TFLite runtime: flatbuffer reader, planner, interpreter, kernels. Stdlib only.
     .target(name: "PerchRuntime", swiftSettings: swiftSettings),
+    // Signal frontends: fixed-point audio features, resampling, image preprocessing.
+    .target(name: "PerchFrontends", dependencies: ["PerchRuntime"], swiftSettings: swiftSettings),
+    // Devices: V4L2 camera, ALSA capture, GPIO, and synthetic sources with the same interfaces.
+    .target(name: "PerchDevices", dependencies: ["PerchSystem", "CPerchSystem"], swiftSettings: swiftSettings),
     // Command implementations shared by the executables (model tools, self-checks).
-    .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime"], swiftSettings: swiftSettings),
+    .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchFrontends", "PerchDevices"],
+            swiftSettings: swiftSettings),
     .executableTarget(name: "perchd", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
     .executableTarget(name: "perch", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
     .executableTarget(name: "perch-selfcheck", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
@@ -46,6 +51,8 @@ if !embedded {
     targets += [
         .testTarget(name: "PerchSystemTests", dependencies: ["PerchSystem"]),
         .testTarget(name: "PerchRuntimeTests", dependencies: ["PerchRuntime", "PerchTools"]),
+        .testTarget(name: "PerchFrontendsTests", dependencies: ["PerchFrontends", "PerchRuntime"]),
+        .testTarget(name: "PerchDevicesTests", dependencies: ["PerchDevices", "PerchSystem"]),
         .testTarget(name: "PerchCLITests", dependencies: ["PerchTools"]),
     ]
 }

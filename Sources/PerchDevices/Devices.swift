@@ -1,0 +1,1 @@
+// Devices: camera, microphone, GPIO (see the devices issue).

@@ -1,0 +1,1 @@
+// The signal frontends: audio features and image preprocessing (see the frontends issue).
