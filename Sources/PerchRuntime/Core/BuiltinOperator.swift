@@ -69,7 +69,10 @@ public enum BuiltinOperator: Equatable, Sendable {
         case .quantize: return "QUANTIZE"
         case .hardSwish: return "HARD_SWISH"
         case .batchMatMul: return "BATCH_MATMUL"
-        case .other(let code): return "builtin code \(code)"
+        case .other(let code):
+            // Codes Perch does not run still get their schema name when it is known.
+            if let known = builtinOperatorSchemaName(code) { return known }
+            return "builtin code \(code)"
         }
     }
 }

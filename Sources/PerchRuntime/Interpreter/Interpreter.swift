@@ -1,0 +1,91 @@
+/// Runs subgraph 0 of an int8 TFLite model.
+///
+/// Loading does all the work that can fail or allocate: parse and validate the file,
+/// plan one arena for every non-constant tensor, and prepare a kernel per operator.
+/// `invoke()` then only runs the kernels: no allocation, no failure.
+public final class Interpreter {
+    public let model: LoadedModel
+    private let arena: AlignedAllocation
+    /// All tensors of subgraph 0, data pointers resolved.
+    public let tensors: [Tensor]
+    private let kernels: [any Kernel]
+
+    public let arenaBytes: Int
+    public let operatorCounts: [(name: String, count: Int)]
+    public let multiplyAccumulates: Int
+
+    public convenience init(modelBytes: [UInt8]) throws(ModelError) {
+        try self.init(model: LoadedModel(modelBytes: modelBytes))
+    }
+
+    public init(model: LoadedModel) throws(ModelError) {
+        self.model = model
+        arena = AlignedAllocation(count: model.arenaBytes)
+        tensors = model.resolveTensors(arena: arena.pointer)
+        arenaBytes = model.arenaBytes
+        operatorCounts = model.operatorCounts
+        multiplyAccumulates = model.multiplyAccumulates
+        Interpreter.initializeVariables(model, tensors)
+
+        var prepared: [any Kernel] = []
+        prepared.reserveCapacity(model.operatorCount)
+        for node in 0..<model.operatorCount {
+            let opcode = model.graph.operators[node].opcode
+            // Perch has no custom kernels; name the custom code rather than "CUSTOM".
+            guard !opcode.isCustom else {
+                throw ModelError.unsupportedOperator(name: opcode.displayName, nodeIndex: node)
+            }
+            prepared.append(try makeKernel(model.prepareContext(node: node, tensors: tensors)))
+        }
+        kernels = prepared
+    }
+
+    /// Variable tensors (state kept across invocations) start at their initial value
+    /// from the file if it has one, otherwise at the quantized zero.
+    private static func initializeVariables(_ model: LoadedModel, _ tensors: [Tensor]) {
+        for (t, description) in model.graph.tensors.enumerated() where description.isVariable {
+            guard case .arena = model.layout.placements[t] else { continue }
+            let bytes = model.layout.byteCounts[t]
+            let buffer = model.graph.buffers[description.bufferIndex]
+            if !buffer.isEmpty && buffer.byteCount >= bytes {
+                tensors[t].data.copyMemory(from: model.storage.pointer + buffer.position, byteCount: bytes)
+            } else if description.type == .int8, let zp = description.quantization?.zeroPoint {
+                tensors[t].data.initializeMemory(as: Int8.self, repeating: Int8(truncatingIfNeeded: zp), count: bytes)
+            } else if description.type == .int16, let zp = description.quantization?.zeroPoint {
+                tensors[t].data.initializeMemory(as: Int16.self, repeating: Int16(truncatingIfNeeded: zp),
+                                                 count: bytes / 2)
+            }
+        }
+    }
+
+    /// Runs every operator once, in order. Write the inputs first; read the outputs after.
+    public func invoke() {
+        for kernel in kernels {
+            kernel.invoke()
+        }
+    }
+
+    public var inputs: [Tensor] { model.inputIndices.map { tensors[$0] } }
+    public var outputs: [Tensor] { model.outputIndices.map { tensors[$0] } }
+    public var summary: ModelSummary { model.summary }
+
+    /// The bytes of graph input `i` (0 ..< inputs.count), to fill before every `invoke()`:
+    /// once the graph has consumed an input its memory may hold intermediates (as in
+    /// TFLite Micro), so the contents do not survive a run.
+    public func input(_ i: Int) -> UnsafeMutableRawBufferPointer {
+        let indices = model.inputIndices
+        precondition(i >= 0 && i < indices.count, "input index out of range")
+        return bytes(of: indices[i])
+    }
+
+    /// The bytes of graph output `i` (0 ..< outputs.count), valid after `invoke()`.
+    public func output(_ i: Int) -> UnsafeMutableRawBufferPointer {
+        let indices = model.outputIndices
+        precondition(i >= 0 && i < indices.count, "output index out of range")
+        return bytes(of: indices[i])
+    }
+
+    private func bytes(of tensor: Int) -> UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: tensors[tensor].data, count: model.layout.byteCounts[tensor])
+    }
+}

@@ -1,0 +1,238 @@
+/// CONV_2D, int8 activations and int8 weights with per-channel or per-tensor scales,
+/// optional int32 bias, dilation, SAME/VALID padding, fused activation and grouped
+/// convolution, bit-exact with TFLite Micro's `reference_integer_ops::ConvPerChannel`
+/// (which it uses for per-tensor weights too, broadcasting the one scale).
+///
+/// Fast path: for each output pixel an im2col row is gathered with padding filled by
+/// the input zero point (those taps then contribute `filter * (zp - zp) = 0`, exactly
+/// what the reference's skipped taps contribute), and the row is dotted with every
+/// filter as a pure int8·int8 product. The zero-point term `-zp * Σ filter` is
+/// precomputed per channel. Int32 sums wrap like the reference's, so bits agree.
+final class Conv2DKernel: Kernel {
+    struct Geometry {
+        var batches = 0, inHeight = 0, inWidth = 0, inChannels = 0
+        var filterHeight = 0, filterWidth = 0, filterChannels = 0
+        var outHeight = 0, outWidth = 0, outChannels = 0
+        var strideH = 1, strideW = 1, dilationH = 1, dilationW = 1
+        var padTop = 0, padLeft = 0
+        var groups = 1
+        var filtersPerGroup: Int { outChannels / groups }
+        var patchSize: Int { filterHeight * filterWidth * filterChannels }
+    }
+
+    let g: Geometry
+    let input: UnsafePointer<Int8>
+    let filter: UnsafePointer<Int8>
+    let bias: UnsafePointer<Int32>?
+    let output: UnsafeMutablePointer<Int8>
+    let inputZeroPoint: Int32
+    let outputZeroPoint: Int32
+    let activation: ActivationRange
+    let channelMultipliers: ChannelMultipliers
+    let filterIsConstant: Bool
+    /// -input_zero_point × Σ filter[oc], per output channel.
+    let zeroPointCorrection: OwnedBuffer<Int32>
+    /// One im2col row (patchSize bytes) and one row of raw dot products.
+    let patch: OwnedBuffer<Int8>
+    let dots: OwnedBuffer<Int32>
+
+    init(geometry: Geometry, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
+         bias: UnsafePointer<Int32>?, output: UnsafeMutablePointer<Int8>,
+         inputZeroPoint: Int32, outputZeroPoint: Int32, activation: ActivationRange,
+         channelMultipliers: ChannelMultipliers, filterIsConstant: Bool) {
+        self.g = geometry
+        self.input = input
+        self.filter = filter
+        self.bias = bias
+        self.output = output
+        self.inputZeroPoint = inputZeroPoint
+        self.outputZeroPoint = outputZeroPoint
+        self.activation = activation
+        self.channelMultipliers = channelMultipliers
+        self.filterIsConstant = filterIsConstant
+        zeroPointCorrection = OwnedBuffer(count: geometry.outChannels, initialValue: 0)
+        patch = OwnedBuffer(count: geometry.patchSize, initialValue: 0)
+        dots = OwnedBuffer(count: geometry.filtersPerGroup, initialValue: 0)
+        computeZeroPointCorrection()
+    }
+
+    private func computeZeroPointCorrection() {
+        let k = g.patchSize
+        for oc in 0..<g.outChannels {
+            zeroPointCorrection[oc] = (0 &- inputZeroPoint) &* sumInt8(filter + oc &* k, k)
+        }
+    }
+
+    func invoke() {
+        if !filterIsConstant { computeZeroPointCorrection() }
+        let k = g.patchSize
+        let perGroup = g.filtersPerGroup
+        let zp = Int8(truncatingIfNeeded: inputZeroPoint)
+        let rowBytes = g.filterWidth &* g.filterChannels
+        let pointwise = g.filterHeight == 1 && g.filterWidth == 1 && g.groups == 1
+        var out = output
+        for b in 0..<g.batches {
+            let inBatch = input + b &* g.inHeight &* g.inWidth &* g.inChannels
+            for oy in 0..<g.outHeight {
+                let iy0 = oy &* g.strideH &- g.padTop
+                for ox in 0..<g.outWidth {
+                    let ix0 = ox &* g.strideW &- g.padLeft
+                    for group in 0..<g.groups {
+                        let row: UnsafePointer<Int8>
+                        if pointwise && iy0 >= 0 && iy0 < g.inHeight && ix0 >= 0 && ix0 < g.inWidth {
+                            // 1×1 filter: the pixel's channels are the im2col row.
+                            row = inBatch + (iy0 &* g.inWidth &+ ix0) &* g.inChannels
+                        } else {
+                            gatherPatch(inBatch, iy0: iy0, ix0: ix0, group: group, zp: zp, rowBytes: rowBytes)
+                            row = UnsafePointer(patch.base)
+                        }
+                        let firstChannel = group &* perGroup
+                        dotInt8Rows(row, filter + firstChannel &* k, rows: perGroup, depth: k, into: dots.base)
+                        for j in 0..<perGroup {
+                            let oc = firstChannel &+ j
+                            var acc = dots[j] &+ zeroPointCorrection[oc]
+                            if let bias { acc &+= bias[oc] }
+                            acc = multiplyByQuantizedMultiplier(acc, channelMultipliers.multipliers[oc],
+                                                                channelMultipliers.shifts[oc])
+                            out[oc] = clampToInt8(acc &+ outputZeroPoint, activation.min, activation.max)
+                        }
+                    }
+                    out += g.outChannels
+                }
+            }
+        }
+    }
+
+    /// Copies the receptive field of one output pixel into `patch` in filter order
+    /// (y, x, channel), writing the input zero point where the window leaves the image.
+    @inline(__always)
+    private func gatherPatch(_ inBatch: UnsafePointer<Int8>, iy0: Int, ix0: Int, group: Int,
+                             zp: Int8, rowBytes: Int) {
+        let cf = g.filterChannels
+        let channelOffset = group &* cf
+        var dst = patch.base
+        for fy in 0..<g.filterHeight {
+            let iy = iy0 &+ fy &* g.dilationH
+            if iy < 0 || iy >= g.inHeight {
+                dst.update(repeating: zp, count: rowBytes)
+                dst += rowBytes
+                continue
+            }
+            let inRow = inBatch + iy &* g.inWidth &* g.inChannels
+            let contiguous = g.dilationW == 1 && g.groups == 1 && ix0 >= 0 && ix0 &+ g.filterWidth <= g.inWidth
+            if contiguous {
+                dst.update(from: inRow + ix0 &* g.inChannels, count: rowBytes)
+                dst += rowBytes
+                continue
+            }
+            for fx in 0..<g.filterWidth {
+                let ix = ix0 &+ fx &* g.dilationW
+                if ix < 0 || ix >= g.inWidth {
+                    dst.update(repeating: zp, count: cf)
+                } else {
+                    dst.update(from: inRow + (ix &* g.inChannels &+ channelOffset), count: cf)
+                }
+                dst += cf
+            }
+        }
+    }
+}
+
+extension Conv2DKernel {
+    /// TFLite Micro's reference loop, transcribed: the yardstick the fast path is tested against.
+    func invokeReference() {
+        let inputOffset = 0 &- inputZeroPoint
+        for b in 0..<g.batches {
+            for oy in 0..<g.outHeight {
+                let iy0 = oy * g.strideH - g.padTop
+                for ox in 0..<g.outWidth {
+                    let ix0 = ox * g.strideW - g.padLeft
+                    for oc in 0..<g.outChannels {
+                        let group = oc / g.filtersPerGroup
+                        var acc: Int32 = 0
+                        for fy in 0..<g.filterHeight {
+                            let iy = iy0 + g.dilationH * fy
+                            for fx in 0..<g.filterWidth {
+                                let ix = ix0 + g.dilationW * fx
+                                if ix < 0 || ix >= g.inWidth || iy < 0 || iy >= g.inHeight { continue }
+                                for ic in 0..<g.filterChannels {
+                                    let x = Int32(input[((b * g.inHeight + iy) * g.inWidth + ix) * g.inChannels
+                                                        + ic + group * g.filterChannels])
+                                    let f = Int32(filter[((oc * g.filterHeight + fy) * g.filterWidth + fx) * g.filterChannels + ic])
+                                    acc &+= f &* (x &+ inputOffset)
+                                }
+                            }
+                        }
+                        if let bias { acc &+= bias[oc] }
+                        acc = multiplyByQuantizedMultiplier(acc, channelMultipliers.multipliers[oc],
+                                                            channelMultipliers.shifts[oc])
+                        acc &+= outputZeroPoint
+                        output[((b * g.outHeight + oy) * g.outWidth + ox) * g.outChannels + oc] =
+                            clampToInt8(acc, activation.min, activation.max)
+                    }
+                }
+            }
+        }
+    }
+}
+
+func prepareConv2D(_ context: PrepareContext) throws(ModelError) -> Conv2DKernel {
+    var options = Conv2DOptions()
+    if case .conv2D(let o) = context.options { options = o }
+    try context.requireInputCount(2...3)
+    let input = try context.requireInput(0, "input")
+    let filter = try context.requireInput(1, "filter")
+    let output = try context.requireOutput()
+    try context.requireType(input, "input", .int8)
+    try context.requireType(filter, "filter", .int8)
+    try context.requireType(output, "output", .int8)
+    try context.requireRank(input, "input", 4)
+    try context.requireRank(filter, "filter", 4)
+    try context.requireRank(output, "output", 4)
+    guard options.strideH > 0, options.strideW > 0, options.dilationH > 0, options.dilationW > 0 else {
+        throw context.fail("strides and dilations must be positive")
+    }
+
+    var g = Conv2DKernel.Geometry()
+    g.batches = input.shape[0]
+    g.inHeight = input.shape[1]; g.inWidth = input.shape[2]; g.inChannels = input.shape[3]
+    g.outChannels = filter.shape[0]
+    g.filterHeight = filter.shape[1]; g.filterWidth = filter.shape[2]; g.filterChannels = filter.shape[3]
+    g.strideH = options.strideH; g.strideW = options.strideW
+    g.dilationH = options.dilationH; g.dilationW = options.dilationW
+    guard g.filterChannels > 0, g.filterHeight > 0, g.filterWidth > 0,
+          g.inChannels % g.filterChannels == 0 else {
+        throw context.shapeError("filter \(shapeDescription(filter.shape)) does not fit input \(shapeDescription(input.shape))")
+    }
+    g.groups = g.inChannels / g.filterChannels
+    guard g.groups > 0, g.outChannels % g.groups == 0 else {
+        throw context.shapeError("\(g.outChannels) filters cannot be split into \(g.groups) groups")
+    }
+    guard let gy = WindowGeometry.compute(padding: options.padding, inSize: g.inHeight, filterSize: g.filterHeight,
+                                          stride: g.strideH, dilation: g.dilationH),
+          let gx = WindowGeometry.compute(padding: options.padding, inSize: g.inWidth, filterSize: g.filterWidth,
+                                          stride: g.strideW, dilation: g.dilationW) else {
+        throw context.fail("invalid window geometry")
+    }
+    g.outHeight = gy.outSize; g.outWidth = gx.outSize
+    g.padTop = gy.padBefore; g.padLeft = gx.padBefore
+    let expected = [g.batches, g.outHeight, g.outWidth, g.outChannels]
+    guard output.shape == expected else {
+        throw context.shapeError("output is \(shapeDescription(output.shape)), expected \(shapeDescription(expected))")
+    }
+
+    let (inputScale, inputZeroPoint) = try context.perTensorQuantization(input, "input")
+    let (outputScale, outputZeroPoint) = try context.perTensorQuantization(output, "output")
+    let scales = try context.filterScales(filter, channels: g.outChannels)
+    let bias = try context.optionalBias(2, count: g.outChannels)
+    let activation = try context.activationRange(options.activation, output: output, scale: outputScale,
+                                                 zeroPoint: outputZeroPoint)
+    return Conv2DKernel(
+        geometry: g, input: UnsafePointer(input.pointer(as: Int8.self)),
+        filter: UnsafePointer(filter.pointer(as: Int8.self)), bias: bias.map { UnsafePointer($0) },
+        output: output.pointer(as: Int8.self), inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint,
+        activation: activation,
+        channelMultipliers: context.channelMultipliers(inputScale: inputScale, filterScales: scales,
+                                                       outputScale: outputScale, channels: g.outChannels),
+        filterIsConstant: filter.isConstant)
+}

@@ -1,0 +1,211 @@
+/// DEPTHWISE_CONV_2D, int8 with per-channel or per-tensor filter scales, depth
+/// multiplier, dilation, SAME/VALID padding and fused activation, bit-exact with TFLite
+/// Micro's `reference_integer_ops::DepthwiseConvPerChannel`.
+///
+/// Fast path: channels are the contiguous dimension of input, filter and output, so the
+/// accumulators of one output pixel are a row of int32 updated 16 channels at a time
+/// per filter tap (taps outside the image are skipped, as in the reference).
+final class DepthwiseConv2DKernel: Kernel {
+    struct Geometry {
+        var batches = 0, inHeight = 0, inWidth = 0, inChannels = 0
+        var filterHeight = 0, filterWidth = 0, depthMultiplier = 1
+        var outHeight = 0, outWidth = 0, outChannels = 0
+        var strideH = 1, strideW = 1, dilationH = 1, dilationW = 1
+        var padTop = 0, padLeft = 0
+    }
+
+    let g: Geometry
+    let input: UnsafePointer<Int8>
+    let filter: UnsafePointer<Int8>
+    let bias: UnsafePointer<Int32>?
+    let output: UnsafeMutablePointer<Int8>
+    let inputOffset: Int32
+    let outputZeroPoint: Int32
+    let activation: ActivationRange
+    let channelMultipliers: ChannelMultipliers
+    let accumulators: OwnedBuffer<Int32>
+
+    init(geometry: Geometry, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
+         bias: UnsafePointer<Int32>?, output: UnsafeMutablePointer<Int8>, inputZeroPoint: Int32,
+         outputZeroPoint: Int32, activation: ActivationRange, channelMultipliers: ChannelMultipliers) {
+        g = geometry
+        self.input = input
+        self.filter = filter
+        self.bias = bias
+        self.output = output
+        inputOffset = 0 &- inputZeroPoint
+        self.outputZeroPoint = outputZeroPoint
+        self.activation = activation
+        self.channelMultipliers = channelMultipliers
+        accumulators = OwnedBuffer(count: geometry.outChannels + 16, initialValue: 0)
+    }
+
+    func invoke() {
+        let cout = g.outChannels
+        let acc = accumulators.base
+        var out = output
+        for b in 0..<g.batches {
+            let inBatch = input + b &* g.inHeight &* g.inWidth &* g.inChannels
+            for oy in 0..<g.outHeight {
+                let iy0 = oy &* g.strideH &- g.padTop
+                for ox in 0..<g.outWidth {
+                    let ix0 = ox &* g.strideW &- g.padLeft
+                    acc.update(repeating: 0, count: cout)
+                    for fy in 0..<g.filterHeight {
+                        let iy = iy0 &+ fy &* g.dilationH
+                        if iy < 0 || iy >= g.inHeight { continue }
+                        for fx in 0..<g.filterWidth {
+                            let ix = ix0 &+ fx &* g.dilationW
+                            if ix < 0 || ix >= g.inWidth { continue }
+                            let pixel = inBatch + (iy &* g.inWidth &+ ix) &* g.inChannels
+                            let tap = filter + (fy &* g.filterWidth &+ fx) &* cout
+                            accumulateTap(pixel, tap, acc)
+                        }
+                    }
+                    for oc in 0..<cout {
+                        var a = acc[oc]
+                        if let bias { a &+= bias[oc] }
+                        a = multiplyByQuantizedMultiplier(a, channelMultipliers.multipliers[oc],
+                                                          channelMultipliers.shifts[oc])
+                        out[oc] = clampToInt8(a &+ outputZeroPoint, activation.min, activation.max)
+                    }
+                    out += cout
+                }
+            }
+        }
+    }
+
+    /// acc[ic·dm + m] += filter[ic·dm + m] · (pixel[ic] - zp) for one filter tap.
+    @inline(__always)
+    private func accumulateTap(_ pixel: UnsafePointer<Int8>, _ tap: UnsafePointer<Int8>,
+                               _ acc: UnsafeMutablePointer<Int32>) {
+        let dm = g.depthMultiplier
+        if dm == 1 {
+            let offset = SIMD16<Int32>(repeating: inputOffset)
+            let count = g.inChannels
+            var c = 0
+            while c &+ 16 <= count {
+                let x = widenToInt32(loadInt8x16(pixel + c)) &+ offset
+                let f = widenToInt32(loadInt8x16(tap + c))
+                storeInt32x16(loadInt32x16(acc + c) &+ f &* x, acc + c)
+                c &+= 16
+            }
+            while c < count {
+                acc[c] &+= Int32(tap[c]) &* (Int32(pixel[c]) &+ inputOffset)
+                c &+= 1
+            }
+            return
+        }
+        for ic in 0..<g.inChannels {
+            let x = Int32(pixel[ic]) &+ inputOffset
+            let xs = SIMD16<Int32>(repeating: x)
+            let base = ic &* dm
+            var m = 0
+            while m &+ 16 <= dm {
+                let f = widenToInt32(loadInt8x16(tap + (base &+ m)))
+                storeInt32x16(loadInt32x16(acc + (base &+ m)) &+ f &* xs, acc + (base &+ m))
+                m &+= 16
+            }
+            while m < dm {
+                acc[base &+ m] &+= Int32(tap[base &+ m]) &* x
+                m &+= 1
+            }
+        }
+    }
+}
+
+extension DepthwiseConv2DKernel {
+    /// TFLite Micro's reference loop, transcribed.
+    func invokeReference() {
+        for b in 0..<g.batches {
+            for oy in 0..<g.outHeight {
+                for ox in 0..<g.outWidth {
+                    for ic in 0..<g.inChannels {
+                        for m in 0..<g.depthMultiplier {
+                            let oc = m + ic * g.depthMultiplier
+                            let ix0 = ox * g.strideW - g.padLeft
+                            let iy0 = oy * g.strideH - g.padTop
+                            var acc: Int32 = 0
+                            for fy in 0..<g.filterHeight {
+                                for fx in 0..<g.filterWidth {
+                                    let ix = ix0 + g.dilationW * fx
+                                    let iy = iy0 + g.dilationH * fy
+                                    if ix >= 0 && ix < g.inWidth && iy >= 0 && iy < g.inHeight {
+                                        let x = Int32(input[((b * g.inHeight + iy) * g.inWidth + ix) * g.inChannels + ic])
+                                        let f = Int32(filter[(fy * g.filterWidth + fx) * g.outChannels + oc])
+                                        acc &+= f &* (x &+ inputOffset)
+                                    }
+                                }
+                            }
+                            if let bias { acc &+= bias[oc] }
+                            acc = multiplyByQuantizedMultiplier(acc, channelMultipliers.multipliers[oc],
+                                                                channelMultipliers.shifts[oc])
+                            acc &+= outputZeroPoint
+                            output[((b * g.outHeight + oy) * g.outWidth + ox) * g.outChannels + oc] =
+                                clampToInt8(acc, activation.min, activation.max)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+func prepareDepthwiseConv2D(_ context: PrepareContext) throws(ModelError) -> DepthwiseConv2DKernel {
+    var options = DepthwiseConv2DOptions()
+    if case .depthwiseConv2D(let o) = context.options { options = o }
+    try context.requireInputCount(2...3)
+    let input = try context.requireInput(0, "input")
+    let filter = try context.requireInput(1, "filter")
+    let output = try context.requireOutput()
+    try context.requireType(input, "input", .int8)
+    try context.requireType(filter, "filter", .int8)
+    try context.requireType(output, "output", .int8)
+    try context.requireRank(input, "input", 4)
+    try context.requireRank(filter, "filter", 4)
+    try context.requireRank(output, "output", 4)
+    guard options.strideH > 0, options.strideW > 0, options.dilationH > 0, options.dilationW > 0 else {
+        throw context.fail("strides and dilations must be positive")
+    }
+
+    var g = DepthwiseConv2DKernel.Geometry()
+    g.batches = input.shape[0]
+    g.inHeight = input.shape[1]; g.inWidth = input.shape[2]; g.inChannels = input.shape[3]
+    g.filterHeight = filter.shape[1]; g.filterWidth = filter.shape[2]; g.outChannels = filter.shape[3]
+    guard filter.shape[0] == 1, g.inChannels > 0, g.outChannels % g.inChannels == 0 else {
+        throw context.shapeError("filter \(shapeDescription(filter.shape)) does not fit input \(shapeDescription(input.shape))")
+    }
+    // The multiplier follows from the shapes; a file's option must agree unless unset (0).
+    g.depthMultiplier = g.outChannels / g.inChannels
+    guard options.depthMultiplier == 0 || options.depthMultiplier == g.depthMultiplier else {
+        throw context.shapeError("depth_multiplier \(options.depthMultiplier) disagrees with \(g.inChannels) -> \(g.outChannels) channels")
+    }
+    g.strideH = options.strideH; g.strideW = options.strideW
+    g.dilationH = options.dilationH; g.dilationW = options.dilationW
+    guard let gy = WindowGeometry.compute(padding: options.padding, inSize: g.inHeight, filterSize: g.filterHeight,
+                                          stride: g.strideH, dilation: g.dilationH),
+          let gx = WindowGeometry.compute(padding: options.padding, inSize: g.inWidth, filterSize: g.filterWidth,
+                                          stride: g.strideW, dilation: g.dilationW) else {
+        throw context.fail("invalid window geometry")
+    }
+    g.outHeight = gy.outSize; g.outWidth = gx.outSize
+    g.padTop = gy.padBefore; g.padLeft = gx.padBefore
+    let expected = [g.batches, g.outHeight, g.outWidth, g.outChannels]
+    guard output.shape == expected else {
+        throw context.shapeError("output is \(shapeDescription(output.shape)), expected \(shapeDescription(expected))")
+    }
+
+    let (inputScale, inputZeroPoint) = try context.perTensorQuantization(input, "input")
+    let (outputScale, outputZeroPoint) = try context.perTensorQuantization(output, "output")
+    let scales = try context.filterScales(filter, channels: g.outChannels)
+    let bias = try context.optionalBias(2, count: g.outChannels)
+    let activation = try context.activationRange(options.activation, output: output, scale: outputScale,
+                                                 zeroPoint: outputZeroPoint)
+    return DepthwiseConv2DKernel(
+        geometry: g, input: UnsafePointer(input.pointer(as: Int8.self)),
+        filter: UnsafePointer(filter.pointer(as: Int8.self)), bias: bias.map { UnsafePointer($0) },
+        output: output.pointer(as: Int8.self), inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint,
+        activation: activation,
+        channelMultipliers: context.channelMultipliers(inputScale: inputScale, filterScales: scales,
+                                                       outputScale: outputScale, channels: g.outChannels))
+}

@@ -1,0 +1,43 @@
+/// MAX_POOL_2D, int8, as TFLite Micro's `reference_integer_ops::MaxPool`: the maximum over
+/// the window clipped to the image (starting from -128), then the activation clamp.
+final class MaxPool2DKernel: Kernel {
+    let p: PreparedPool
+
+    init(_ prepared: PreparedPool) { p = prepared }
+
+    func invoke() {
+        let g = p.geometry
+        let lo = Int8(truncatingIfNeeded: p.activation.min), hi = Int8(truncatingIfNeeded: p.activation.max)
+        var out = p.output
+        for b in 0..<g.batches {
+            let inBatch = p.input + b &* g.inHeight &* g.inWidth &* g.channels
+            for oy in 0..<g.outHeight {
+                let iy0 = oy &* g.strideH &- g.padTop
+                let fyStart = max(0, -iy0), fyEnd = min(g.filterHeight, g.inHeight &- iy0)
+                for ox in 0..<g.outWidth {
+                    let ix0 = ox &* g.strideW &- g.padLeft
+                    let fxStart = max(0, -ix0), fxEnd = min(g.filterWidth, g.inWidth &- ix0)
+                    for c in 0..<g.channels {
+                        var m = Int8.min
+                        var fy = fyStart
+                        while fy < fyEnd {
+                            let rowBase = inBatch + (((iy0 &+ fy) &* g.inWidth &+ ix0) &* g.channels &+ c)
+                            var fx = fxStart
+                            while fx < fxEnd {
+                                m = max(m, rowBase[fx &* g.channels])
+                                fx &+= 1
+                            }
+                            fy &+= 1
+                        }
+                        out[c] = min(max(m, lo), hi)
+                    }
+                    out += g.channels
+                }
+            }
+        }
+    }
+}
+
+func prepareMaxPool2D(_ context: PrepareContext) throws(ModelError) -> MaxPool2DKernel {
+    MaxPool2DKernel(try preparePool(context))
+}

@@ -1,0 +1,37 @@
+/// SUB, int8 with broadcasting up to 6-D, as TFLite Micro's quantized SUB: the ADD
+/// algorithm with a difference, but its multipliers are computed in *float* first
+/// (sub_common.cc: `float twice_max_input_scale`, `(1 << 20) * output_scale` in float),
+/// which can change the last bit of a multiplier relative to ADD.
+final class SubKernel: Kernel {
+    let p: PreparedBinary
+    let q: AddSubQuantization
+
+    init(_ prepared: PreparedBinary, _ quantization: AddSubQuantization) {
+        p = prepared
+        q = quantization
+    }
+
+    func invoke() {
+        let a = p.input1, b = p.input2, out = p.output
+        let q = self.q
+        let lo = p.activation.min, hi = p.activation.max
+        p.plan.forEach { o, i, j in
+            let raw = q.scaled1(a[i]) &- q.scaled2(b[j])
+            out[o] = clampToInt8(q.requantize(raw), lo, hi)
+        }
+    }
+}
+
+func prepareSub(_ context: PrepareContext) throws(ModelError) -> SubKernel {
+    let p = try prepareBinary(context)
+    let twiceMaxInputScale: Float = 2 * max(p.scale1, p.scale2)
+    let real1 = Double(p.scale1 / twiceMaxInputScale)
+    let real2 = Double(p.scale2 / twiceMaxInputScale)
+    let realOutput = Double(twiceMaxInputScale / (Float(1 << AddSubQuantization.leftShift) * p.outputScale))
+    guard realOutput > 0 && realOutput < 1 else {
+        throw context.fail("output scale is too small for the quantized SUB (multiplier \(realOutput) >= 1)")
+    }
+    let q = AddSubQuantization(zeroPoint1: p.zeroPoint1, zeroPoint2: p.zeroPoint2, outputZeroPoint: p.outputZeroPoint,
+                               real1: real1, real2: real2, realOutput: realOutput)
+    return SubKernel(p, q)
+}
