@@ -47,7 +47,8 @@ if [ ! -f "$unicode_tables" ]; then
 fi
 
 PERCH_EMBEDDED=1 swift build -c release --scratch-path "$scratch" --triple "$triple" \
-  -Xcc -fPIC "${target_flags[@]}" -Xlinker "$unicode_tables"
+  -Xcc -fPIC -Xcc -ffunction-sections -Xcc -fdata-sections -Xswiftc -Xfrontend -Xswiftc -function-sections \
+  -Xlinker --gc-sections "${target_flags[@]}" -Xlinker "$unicode_tables"
 
 out=$scratch/release
 if [ "${PERCH_STRIP:-1}" = 1 ]; then

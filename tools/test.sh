@@ -8,6 +8,8 @@
 # 3. embedded x86_64: cross/build.sh x86_64, self-check and --version natively
 # 4. embedded aarch64: cross/build.sh aarch64, self-check and --version under qemu
 #    (cortex-a72: no dotprod, as a Raspberry Pi 4; max: with dotprod)
+# Both embedded builds also run every reference model sample through `perch model run`
+# (tools/check-models.sh) and compare byte for byte.
 # Ends with one line "total: N passed, N failed" over every test and check it ran.
 set -uo pipefail
 
@@ -22,10 +24,10 @@ step() { printf '\n==> %s\n' "$*"; }
 record() {  # record NAME STATUS
   if [ "$2" -eq 0 ]; then echo "ok: $1"; else echo "FAILED: $1 (status $2)"; failed=$((failed + 1)); fi
 }
-# Adds the counts of a self-check's "N passed, N failed" line.
-count_selfcheck() {  # count_selfcheck NAME LOGFILE STATUS
+# Adds the counts of the last "[word: ]N passed, N failed" line of a log.
+count_summary() {  # count_summary NAME LOGFILE STATUS
   local line
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$2" | tail -1)
+  line=$(grep -E '^([a-z0-9-]+: )?[0-9]+ passed, [0-9]+ failed$' "$2" | tail -1 | sed -E 's/^[a-z0-9-]+: //')
   if [ -z "$line" ]; then
     record "$1 (no summary line)" 1
     return
@@ -72,18 +74,26 @@ for arch in x86_64 aarch64; do
   out=.build-$arch/release
   if [ "$arch" = aarch64 ]; then
     file "$out/perchd" | grep -q "ARM aarch64" ; record "perchd is an aarch64 ELF" $?
-    runs=("QEMU_CPU=cortex-a72 cross/run.sh" "QEMU_CPU=max cross/run.sh")
+    cpus=(cortex-a72 max)   # without and with the dot-product extension
+    runner="cross/run.sh "
   else
-    runs=("")
+    cpus=(native)
+    runner=""
   fi
-  for runner in "${runs[@]}"; do
-    label="$arch${runner:+ ($(echo "$runner" | cut -d' ' -f1))}"
-    version=$(eval "$runner $out/perchd --version" 2>&1)
+  for cpu in "${cpus[@]}"; do
+    label=$arch
+    if [ "$cpu" != native ]; then export QEMU_CPU=$cpu; label="$arch ($cpu)"; fi
+    version=$(${runner}$out/perchd --version 2>&1)
     echo "$version" | grep -q "^perchd .* ($arch, embedded)$"; record "$label perchd --version: $version" $?
-    eval "$runner $out/perch-selfcheck" > "$logs/selfcheck.log" 2>&1
+    ${runner}$out/perch-selfcheck > "$logs/selfcheck.log" 2>&1
     status=$?
     grep -E "^FAIL" "$logs/selfcheck.log"
-    count_selfcheck "$label self-check" "$logs/selfcheck.log" "$status"
+    count_summary "$label self-check" "$logs/selfcheck.log" "$status"
+    tools/check-models.sh "${runner}$out/perch" > "$logs/models-$arch-$cpu.log" 2>&1
+    status=$?
+    grep -E "^FAIL" "$logs/models-$arch-$cpu.log" | head -20
+    count_summary "$label reference models, perch model run" "$logs/models-$arch-$cpu.log" "$status"
+    unset QEMU_CPU
   done
 done
 

@@ -1,0 +1,24 @@
+import PerchRuntime
+
+/// The runtime's integer arithmetic on the target: the gemmlowp/TFLite rounding rules that
+/// bit-exactness rests on. Values are TFLite's own results for the same calls.
+enum RuntimeSelfChecks {
+    static func run(_ r: CheckRunner) {
+        r.check("SRDHM saturates min*min", saturatingRoundingDoublingHighMul(Int32.min, Int32.min) == Int32.max)
+        r.check("SRDHM rounds half away (positive)", saturatingRoundingDoublingHighMul(1 << 30, 3) == 2)
+        r.check("SRDHM rounds half away (negative)", saturatingRoundingDoublingHighMul(1 << 30, -3) == -1)
+        r.check("RDBPOT 5>>1 = 3", roundingDivideByPOT(5, 1) == 3)
+        r.check("RDBPOT -5>>1 = -3", roundingDivideByPOT(-5, 1) == -3)
+        r.check("RDBPOT -4>>1 = -2", roundingDivideByPOT(-4, 1) == -2)
+        r.check("RDBPOT 7>>2 = 2", roundingDivideByPOT(7, 2) == 2)
+        r.check("multiplyByQuantizedMultiplier halves", multiplyByQuantizedMultiplier(1000, 1 << 30, 0) == 500)
+        r.check("multiplyByQuantizedMultiplier with left shift", multiplyByQuantizedMultiplier(1000, 1 << 30, 2) == 2000)
+        r.check("multiplyByQuantizedMultiplier with right shift", multiplyByQuantizedMultiplier(-1001, 1 << 30, -1) == -250)
+        let half = QuantizedMultiplier(0.5)
+        r.check("QuantizeMultiplier(0.5)", half.multiplier == 1 << 30 && half.shift == 0)
+        let third = QuantizedMultiplier(1.0 / 3.0)
+        r.check("QuantizeMultiplier(1/3)", third.multiplier == 1_431_655_765 && third.shift == -1)
+        let big = QuantizedMultiplier(3.0)
+        r.check("QuantizeMultiplier(3)", big.multiplier == 1_610_612_736 && big.shift == 2)
+    }
+}
