@@ -26,6 +26,8 @@ public enum PerchCommand {
             return 0
         case "model":
             return ModelCommands.run(Array(rest.dropFirst()))
+        case "audio": return FrontendCommands.audio(Array(rest.dropFirst()))
+        case "image": return FrontendCommands.image(Array(rest.dropFirst()))
         default:
             StandardStream.error.write("perch: unknown command '" + command + "'\nTry 'perch --help'.\n")
             return 2

@@ -27,6 +27,7 @@ public enum SelfCheckCommand {
         SystemSelfChecks.run(runner)
         ArgumentSelfChecks.run(runner)
         RuntimeSelfChecks.run(runner)
+        FrontendSelfChecks.run(runner)
         printLine(runner.summary)
         return runner.failed == 0 ? 0 : 1
     }

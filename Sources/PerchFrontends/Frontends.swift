@@ -1,1 +1,0 @@
-// The signal frontends: audio features and image preprocessing (see the frontends issue).
