@@ -186,13 +186,12 @@ enum FrontendCommands {
         var width: Int? = nil, height: Int? = nil, channels: Int? = nil
         var scale: Double? = nil, zeroPoint: Int? = nil
         var type: ElementType = .int8
-        if parsed.value("model") != nil {
-            // INTEGRATION POINT (runtime): load the model with PerchRuntime's Interpreter, take
-            // input 0's shape [1, H, W, C], type and quantization, e.g.
-            //   let g = try ImageTensorGeometry(shape: input.shape, type: input.type, quantization: input.quantization)
-            // and fill width/height/channels/scale/zeroPoint/type from it before the overrides below.
-            throw .invalidValue(option: "model", value: parsed.value("model")!,
-                                expected: "--width/--height/--channels/--scale/--zero-point (model input lookup needs the runtime)")
+        if let path = parsed.value("model") {
+            let input = try imageInput(ofModel: path)
+            height = input.shape[1]; width = input.shape[2]; channels = input.shape[3]
+            type = input.type
+            if let s = input.scale { scale = Double(s) }
+            if let z = input.zeroPoint { zeroPoint = Int(z) }
         }
         func int(_ name: String) throws(UsageError) -> Int? {
             guard let text = parsed.value(name) else { return nil }
@@ -220,6 +219,24 @@ enum FrontendCommands {
         let defaultZero = type == .int8 ? -128 : 0
         return ImageTensorGeometry(width: w, height: h, channels: c, type: type, scale: Float(scale ?? 1.0 / 255),
                                    zeroPoint: Int32(zeroPoint ?? defaultZero))
+    }
+
+    /// The model's first input shaped like an image, [1, H, W, 1 or 3] of int8/uint8.
+    static func imageInput(ofModel path: String) throws(UsageError) -> TensorSummary {
+        func invalid(_ why: String) -> UsageError {
+            .invalidValue(option: "model", value: path, expected: "a model with an image input (" + why + ")")
+        }
+        let bytes: [UInt8]
+        do throws(Errno) { bytes = try Files.read(path) } catch { throw invalid(error.description) }
+        let model: LoadedModel
+        do throws(ModelError) { model = try LoadedModel(modelBytes: bytes) } catch { throw invalid(error.description) }
+        for input in model.summary.inputs {
+            let s = input.shape
+            if s.count == 4, s[0] == 1, s[3] == 1 || s[3] == 3, input.type == .int8 || input.type == .uint8 {
+                return input
+            }
+        }
+        throw invalid("no [1, H, W, 1 or 3] int8/uint8 input")
     }
 
     static func parseRegion(_ text: String) throws(UsageError) -> RegionOfInterest {

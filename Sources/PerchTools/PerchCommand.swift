@@ -8,6 +8,12 @@ public enum PerchCommand {
             + "  model info MODEL      inputs, outputs, operators, arena bytes, MACs of a .tflite model\n"
             + "  model run MODEL --input FILE... --output FILE...\n"
             + "                        run a model on raw little-endian tensors\n"
+            + "  audio features WAV --output FILE\n"
+            + "                        int8 [frames x 40] micro_speech features of a WAV file\n"
+            + "  audio bench           audio feature and resampler throughput\n"
+            + "  image tensor IMAGE --model MODEL --output FILE\n"
+            + "                        the model input tensor for a BMP/PPM/PGM image\n"
+            + "  image bench           image pipeline throughput\n"
     }
 
     public static func run(_ arguments: [String]) -> Int32 {
