@@ -8,6 +8,8 @@ public enum PerchCommand {
             + "  model info MODEL      inputs, outputs, operators, arena bytes, MACs of a .tflite model\n"
             + "  model run MODEL --input FILE... --output FILE...\n"
             + "                        run a model on raw little-endian tensors\n"
+            + "  device camera|mic|play|gpio|signal|compare ...\n"
+            + "                        exercise a camera, microphone or GPIO chip and print measurements\n"
     }
 
     public static func run(_ arguments: [String]) -> Int32 {
@@ -26,6 +28,8 @@ public enum PerchCommand {
             return 0
         case "model":
             return ModelCommands.run(Array(rest.dropFirst()))
+        case "device":
+            return DeviceCommands.run(Array(rest.dropFirst()))
         default:
             StandardStream.error.write("perch: unknown command '" + command + "'\nTry 'perch --help'.\n")
             return 2
