@@ -8,6 +8,8 @@
 # 3. embedded x86_64: cross/build.sh x86_64, self-check and --version natively
 # 4. embedded aarch64: cross/build.sh aarch64, self-check and --version under qemu
 #    (cortex-a72: no dotprod, as a Raspberry Pi 4; max: with dotprod)
+# 5. device tests in a VM per architecture (Tests/vm/run.sh): the embedded perch against
+#    vivid, snd-aloop and gpio-sim in a Debian kernel under qemu-system (TCG)
 # Ends with one line "total: N passed, N failed" over every test and check it ran.
 set -uo pipefail
 
@@ -85,6 +87,19 @@ for arch in x86_64 aarch64; do
     grep -E "^FAIL" "$logs/selfcheck.log"
     count_selfcheck "$label self-check" "$logs/selfcheck.log" "$status"
   done
+
+  step "device tests in a $arch VM"
+  PERCH_VM_SKIP_BUILD=1 Tests/vm/run.sh "$arch" > "$logs/vm-$arch.log" 2>&1
+  status=$?
+  grep -E "^vm-check: FAIL|^vm-info:" "$logs/vm-$arch.log"
+  line=$(grep -E "^vm-$arch: [0-9]+ passed, [0-9]+ failed" "$logs/vm-$arch.log" | tail -1)
+  if [ -z "$line" ]; then
+    record "vm-$arch (no summary line; see $logs/vm-$arch.log)" 1
+  else
+    passed=$((passed + $(echo "$line" | cut -d' ' -f2)))
+    failed=$((failed + $(echo "$line" | cut -d' ' -f4)))
+    [ "$status" -eq 0 ] && echo "ok: $line" || echo "FAILED: $line (status $status; see $logs/vm-$arch.log)"
+  fi
 done
 
 echo

@@ -19,7 +19,10 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 vm_cache=${PERCH_CACHE:-$repo/.cache}/vm
 mkdir -p "$vm_cache"
 started=$(date +%s)
-summary() { echo "vm-$arch: $1 passed, $2 failed ($(( $(date +%s) - started )) s)"; }
+summary() {
+  echo "vm-$arch: took $(( $(date +%s) - started )) s"
+  echo "vm-$arch: $1 passed, $2 failed"
+}
 die() { echo "vm-$arch: $*" >&2; summary 0 1; exit 1; }
 
 for tool in "qemu-system-$arch" cpio depmod modprobe readelf make gcc; do
