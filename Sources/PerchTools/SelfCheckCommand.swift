@@ -26,6 +26,7 @@ public enum SelfCheckCommand {
                   + PerchVersion.buildMode + ")")
         SystemSelfChecks.run(runner)
         ArgumentSelfChecks.run(runner)
+        DeviceSelfChecks.run(runner)
         printLine(runner.summary)
         return runner.failed == 0 ? 0 : 1
     }
