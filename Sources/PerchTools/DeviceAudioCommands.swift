@@ -12,6 +12,7 @@ enum DeviceAudioCommands {
         .value("buffer", valueName: "FRAMES", help: "buffer size (default 2048)"),
         .value("output", short: "o", valueName: "FILE", help: "write samples: .wav, else raw S16_LE"),
         .value("retry-seconds", valueName: "S", help: "keep retrying a missing or busy device this long (default 0)"),
+        .value("stall-ms", valueName: "MS", help: "stop reading this long after the first period (provokes an overrun)"),
     ]
 
     static func record(_ arguments: [String]) -> Int32 {
@@ -20,13 +21,14 @@ enum DeviceAudioCommands {
                                                 positionals: 1, status: &status) else { return status }
         let name = parsed.positionals[0]
         var request = AudioRequest()
-        let seconds: Double, retrySeconds: Int
+        let seconds: Double, retrySeconds: Int, stallMs: Int
         do throws(UsageError) {
             request.sampleRate = try DeviceCommands.integer(parsed, "rate", default: 16_000, minimum: 1)
             request.channels = try DeviceCommands.integer(parsed, "channels", default: 1, minimum: 1)
             request.periodFrames = try DeviceCommands.integer(parsed, "period", default: 256, minimum: 16)
             request.bufferFrames = try DeviceCommands.integer(parsed, "buffer", default: 2_048, minimum: 32)
             retrySeconds = try DeviceCommands.integer(parsed, "retry-seconds", default: 0)
+            stallMs = try DeviceCommands.integer(parsed, "stall-ms", default: 0)
             let text = parsed.value("seconds") ?? "2"
             guard let value = parseDouble(text), value > 0 else {
                 throw .invalidValue(option: "seconds", value: text, expected: "a positive number")
@@ -63,6 +65,10 @@ enum DeviceAudioCommands {
             do throws(DeviceError) {
                 let n = try buffer.withUnsafeMutableBufferPointer { b throws(DeviceError) in try source.read(into: b) }
                 samples.append(contentsOf: buffer.prefix(n * source.format.channels))
+                if stallMs > 0 && samples.count == n * source.format.channels {
+                    printLine("mic: stalling " + String(stallMs) + " ms")
+                    MonotonicClock.sleep(milliseconds: stallMs)
+                }
             } catch {
                 printLine("mic: " + error.description)
                 break
@@ -91,11 +97,17 @@ enum DeviceAudioCommands {
 
     static func play(_ arguments: [String]) -> Int32 {
         var status: Int32 = 0
-        guard let parsed = DeviceCommands.parse("play", arguments, options: [], usage: "PCM FILE.wav",
+        let options: [OptionSpec] = [
+            .value("pad-ms", valueName: "MS", help: "silence played after the file (default 0)"),
+        ]
+        guard let parsed = DeviceCommands.parse("play", arguments, options: options, usage: "PCM FILE.wav",
                                                 positionals: 2, status: &status) else { return status }
         let name = parsed.positionals[0], path = parsed.positionals[1]
+        let padMs = (try? DeviceCommands.integer(parsed, "pad-ms", default: 0)) ?? 0
         do throws(DeviceError) {
-            let audio = try readWav(path)
+            var audio = try readWav(path)
+            // Trailing silence keeps the end of the file away from the end of the stream.
+            audio.samples += [Int16](repeating: 0, count: audio.format.sampleRate * padMs / 1_000 * audio.format.channels)
             let start = MonotonicClock.milliseconds
             let config = try AlsaPlayer.play(device: name, samples: audio.samples, format: audio.format)
             printLine("play " + name + ": " + String(audio.frameCount) + " frames, " + config.description + ", "

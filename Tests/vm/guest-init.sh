@@ -15,7 +15,7 @@ modprobe snd-aloop || echo "vm-check: FAIL modprobe snd-aloop"
 modprobe gpio-sim || echo "vm-check: FAIL modprobe gpio-sim"
 
 G=/sys/kernel/config/gpio-sim/chip0
-mkdir $G $G/bank0 && echo 8 > $G/bank0/num_lines && echo 1 > $G/live
+mkdir $G $G/bank0 && echo 8 > $G/bank0/num_lines && echo perch-sim > $G/bank0/label && echo 1 > $G/live
 export GPIO_CHIP=$(cat $G/bank0/chip_name)
 export GPIO_SIM=/sys/devices/platform/$(cat $G/dev_name)/$GPIO_CHIP
 echo "vm-info: kernel $(uname -r) $(uname -m), gpio-sim chip $GPIO_CHIP"

@@ -72,7 +72,7 @@ if wait_for /tmp/mic.log "^mic hw:Loopback,1,0: S16_LE" 300; then
   show /tmp/mic-busy.log
   check "mic busy: second open fails naming the device" "status $busy" \
     grep -q "^mic: hw:Loopback,1,0: device busy" /tmp/mic-busy.log
-  $P device play hw:Loopback,0,0 /tmp/reference.wav > /tmp/play.log 2>&1 || fail "play" "$(cat /tmp/play.log)"
+  $P device play hw:Loopback,0,0 /tmp/reference.wav --pad-ms 200 > /tmp/play.log 2>&1 || fail "play" "$(cat /tmp/play.log)"
   show /tmp/play.log
 fi
 wait $recorder
@@ -84,6 +84,14 @@ $P device compare /tmp/reference.wav /tmp/recorded.raw --max-gap-ms 4 --allowed-
 status=$?
 show /tmp/compare.log
 check "mic loopback samples match (one 4 ms gap allowed)" "status $status" [ $status -eq 0 ]
+
+# Overrun: stop reading for longer than the 128 ms buffer; the read loop must recover,
+# count it, and still deliver the whole second.
+$P device mic hw:Loopback,1,0 --seconds 1 --stall-ms 500 > /tmp/mic-xrun.log 2>&1
+status=$?
+show /tmp/mic-xrun.log
+check "mic overrun recovered and counted" "status $status" \
+  sh -c '[ '$status' -eq 0 ] && grep -q "^mic summary: frames=16000 .* overruns=[1-9]" /tmp/mic-xrun.log'
 
 $P device mic hw:7,0 --seconds 1 > /tmp/mic-missing.log 2>&1
 show /tmp/mic-missing.log
@@ -102,15 +110,17 @@ wait $holder
 show /tmp/gpio-out.log
 check "gpio released at exit: line 3 back to its pull-down" "value $(value 3)" [ "$(value 3)" = 0 ]
 
-$P device gpio "$GPIO_CHIP" --set 5=1 --active-low --hold-ms 3000 > /tmp/gpio-low.log 2>&1 &
+# The chip by path here and by label below (by name above).
+$P device gpio "/dev/$GPIO_CHIP" --set 5=1 --active-low --hold-ms 3000 > /tmp/gpio-low.log 2>&1 &
 holder=$!
 wait_for /tmp/gpio-low.log "^holding" 300
 check "gpio active-low: logical 1 drives the pin to 0" "value $(value 5)" [ "$(value 5)" = 0 ]
 wait $holder
 
-$P device gpio "$GPIO_CHIP" --pulse 6 --pulse-ms 50 > /tmp/gpio-pulse.log 2>&1
+$P device gpio perch-sim --pulse 6 --pulse-ms 50 > /tmp/gpio-pulse.log 2>&1
 status=$?
 show /tmp/gpio-pulse.log
+check "gpio chip found by label" "no label line" grep -q "^chip $GPIO_CHIP label 'perch-sim'" /tmp/gpio-pulse.log
 check "gpio pulse ends inactive" "status $status value $(value 6)" [ $status -eq 0 -a "$(value 6)" = 0 ]
 
 $P device gpio "$GPIO_CHIP" --watch 7 --edges 2 --timeout-ms 20000 > /tmp/gpio-in.log 2>&1 &
