@@ -41,6 +41,15 @@ camera_format() {  # camera_format FORMAT BYTES_PER_PIXEL
 camera_format rgb24 3
 camera_format grey 1
 
+# Dropped frames: vivid skips buffers (keeping its sequence count) at this percentage;
+# the gaps in sequence numbers must be counted.
+$P device camera /dev/video0 --control "Percentage of Dropped Buffers=50" > /dev/null
+$P device camera /dev/video0 --frames 12 -q > /tmp/camera-drops.log 2>&1
+$P device camera /dev/video0 --control "Percentage of Dropped Buffers=0" > /dev/null
+show /tmp/camera-drops.log | grep summary
+check "camera dropped frames counted from sequence gaps" "no dropped>0" \
+  grep -q "^camera summary: frames=12/12 .* dropped=[1-9]" /tmp/camera-drops.log
+
 # Disappearing camera: vivid's "Disconnect" control unregisters the node under a
 # streaming reader; the reader must log it, close, retry, and resume when vivid
 # re-registers the node after the last close.
