@@ -8,6 +8,10 @@ set -euo pipefail
 packages=(
   libasound2-dev libgpiod-dev libv4l-dev   # headers and libraries of the devices Perch drives
   qemu-user-static                         # runs the aarch64 build here
+  # Tests/vm: device tests in QEMU against vivid, snd-aloop and gpio-sim
+  qemu-system-x86 qemu-system-arm          # the test VMs (TCG)
+  busybox-static cpio kmod xz-utils binutils # initramfs: userland, archive, depmod/modprobe, kernel unpacking, readelf
+  gcc make gcc-aarch64-linux-gnu           # gpio-sim built out of tree for each kernel
   debian-archive-keyring                   # verifies the arm64 packages of the sysroot
   file curl ca-certificates
 )

@@ -10,6 +10,8 @@
 #    (cortex-a72: no dotprod, as a Raspberry Pi 4; max: with dotprod)
 # Both embedded builds also run every reference model sample through `perch model run`
 # (tools/check-models.sh) and compare byte for byte.
+# 5. device tests in a VM per architecture (Tests/vm/run.sh): the embedded perch against
+#    vivid, snd-aloop and gpio-sim in a Debian kernel under qemu-system (TCG)
 # Ends with one line "total: N passed, N failed" over every test and check it ran.
 set -uo pipefail
 
@@ -95,6 +97,19 @@ for arch in x86_64 aarch64; do
     count_summary "$label reference models, perch model run" "$logs/models-$arch-$cpu.log" "$status"
     unset QEMU_CPU
   done
+
+  step "device tests in a $arch VM"
+  PERCH_VM_SKIP_BUILD=1 Tests/vm/run.sh "$arch" > "$logs/vm-$arch.log" 2>&1
+  status=$?
+  grep -E "^vm-check: FAIL|^vm-info:" "$logs/vm-$arch.log"
+  line=$(grep -E "^vm-$arch: [0-9]+ passed, [0-9]+ failed" "$logs/vm-$arch.log" | tail -1)
+  if [ -z "$line" ]; then
+    record "vm-$arch (no summary line; see $logs/vm-$arch.log)" 1
+  else
+    passed=$((passed + $(echo "$line" | cut -d' ' -f2)))
+    failed=$((failed + $(echo "$line" | cut -d' ' -f4)))
+    [ "$status" -eq 0 ] && echo "ok: $line" || echo "FAILED: $line (status $status; see $logs/vm-$arch.log)"
+  fi
 done
 
 echo

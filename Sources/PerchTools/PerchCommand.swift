@@ -14,6 +14,8 @@ public enum PerchCommand {
             + "  image tensor IMAGE --model MODEL --output FILE\n"
             + "                        the model input tensor for a BMP/PPM/PGM image\n"
             + "  image bench           image pipeline throughput\n"
+            + "  device camera|mic|play|gpio|signal|compare ...\n"
+            + "                        exercise a camera, microphone or GPIO chip and print measurements\n"
     }
 
     public static func run(_ arguments: [String]) -> Int32 {
@@ -34,6 +36,8 @@ public enum PerchCommand {
             return ModelCommands.run(Array(rest.dropFirst()))
         case "audio": return FrontendCommands.audio(Array(rest.dropFirst()))
         case "image": return FrontendCommands.image(Array(rest.dropFirst()))
+        case "device":
+            return DeviceCommands.run(Array(rest.dropFirst()))
         default:
             StandardStream.error.write("perch: unknown command '" + command + "'\nTry 'perch --help'.\n")
             return 2

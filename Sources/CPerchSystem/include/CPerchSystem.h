@@ -42,6 +42,27 @@ static inline int perch_ioctl_ptr(int fd, unsigned long request, void *arg) { re
 static inline int perch_v4l2_ioctl(int fd, unsigned long request, void *arg) { return v4l2_ioctl(fd, request, arg); }
 static inline int perch_v4l2_open(const char *path, int flags) { return v4l2_open(path, flags); }
 
+// --- V4L2 request codes and pixel formats (function-like macros in videodev2.h) ---
+static inline unsigned long perch_vidioc_querycap(void) { return VIDIOC_QUERYCAP; }
+static inline unsigned long perch_vidioc_enum_fmt(void) { return VIDIOC_ENUM_FMT; }
+static inline unsigned long perch_vidioc_enum_framesizes(void) { return VIDIOC_ENUM_FRAMESIZES; }
+static inline unsigned long perch_vidioc_enum_frameintervals(void) { return VIDIOC_ENUM_FRAMEINTERVALS; }
+static inline unsigned long perch_vidioc_g_fmt(void) { return VIDIOC_G_FMT; }
+static inline unsigned long perch_vidioc_s_fmt(void) { return VIDIOC_S_FMT; }
+static inline unsigned long perch_vidioc_g_parm(void) { return VIDIOC_G_PARM; }
+static inline unsigned long perch_vidioc_s_parm(void) { return VIDIOC_S_PARM; }
+static inline unsigned long perch_vidioc_reqbufs(void) { return VIDIOC_REQBUFS; }
+static inline unsigned long perch_vidioc_querybuf(void) { return VIDIOC_QUERYBUF; }
+static inline unsigned long perch_vidioc_qbuf(void) { return VIDIOC_QBUF; }
+static inline unsigned long perch_vidioc_dqbuf(void) { return VIDIOC_DQBUF; }
+static inline unsigned long perch_vidioc_streamon(void) { return VIDIOC_STREAMON; }
+static inline unsigned long perch_vidioc_streamoff(void) { return VIDIOC_STREAMOFF; }
+static inline unsigned long perch_vidioc_queryctrl(void) { return VIDIOC_QUERYCTRL; }
+static inline unsigned long perch_vidioc_s_ctrl(void) { return VIDIOC_S_CTRL; }
+static inline uint32_t perch_v4l2_pix_fmt_rgb24(void) { return V4L2_PIX_FMT_RGB24; }
+static inline uint32_t perch_v4l2_pix_fmt_grey(void) { return V4L2_PIX_FMT_GREY; }
+static inline uint32_t perch_v4l2_ctrl_flag_next_ctrl(void) { return V4L2_CTRL_FLAG_NEXT_CTRL; }
+
 // --- process arguments ---
 // Embedded Swift has no CommandLine; shim.c captures argc/argv at start-up (glibc passes
 // them to .init_array functions), which works the same in both build modes.

@@ -1,1 +1,0 @@
-// Devices: camera, microphone, GPIO (see the devices issue).

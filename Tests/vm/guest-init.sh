@@ -1,0 +1,25 @@
+#!/bin/sh
+# /init of the device test VM: mounts, loads the virtual device drivers, creates a
+# simulated GPIO chip, runs the tests and powers off. Output goes to the serial console,
+# which the host reads.
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t tmpfs tmp /tmp
+mount -t debugfs debugfs /sys/kernel/debug
+modprobe configfs && mount -t configfs configfs /sys/kernel/config
+modprobe vivid || echo "vm-check: FAIL modprobe vivid"
+modprobe snd-aloop || echo "vm-check: FAIL modprobe snd-aloop"
+modprobe gpio-sim || echo "vm-check: FAIL modprobe gpio-sim"
+
+G=/sys/kernel/config/gpio-sim/chip0
+mkdir $G $G/bank0 && echo 8 > $G/bank0/num_lines && echo perch-sim > $G/bank0/label && echo 1 > $G/live
+export GPIO_CHIP=$(cat $G/bank0/chip_name)
+export GPIO_SIM=/sys/devices/platform/$(cat $G/dev_name)/$GPIO_CHIP
+echo "vm-info: kernel $(uname -r) $(uname -m), gpio-sim chip $GPIO_CHIP"
+
+sh /guest-tests.sh
+echo "vm-guest: done"
+poweroff -f

@@ -1,0 +1,150 @@
+#!/bin/sh
+# The device tests inside the VM, against vivid, snd-aloop and gpio-sim. Each check
+# prints "vm-check: PASS name" or "vm-check: FAIL name: why"; the host counts them.
+# GPIO_CHIP and GPIO_SIM come from /init.
+P=/bin/perch
+cd /tmp
+
+pass() { echo "vm-check: PASS $1"; }
+fail() { echo "vm-check: FAIL $1: $2"; }
+check() {  # check NAME DETAIL COMMAND...
+  name=$1 detail=$2; shift 2
+  if "$@"; then pass "$name"; else fail "$name" "$detail"; fi
+}
+show() { sed "s/^/  | /" "$1"; }
+# wait_for FILE PATTERN TENTHS: until a line matches, at most TENTHS/10 seconds.
+wait_for() {
+  i=0
+  while [ $i -lt "$3" ]; do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    usleep 100000; i=$((i + 1))
+  done
+  return 1
+}
+
+# --- camera: vivid through libv4l2 ---
+camera_format() {  # camera_format FORMAT BYTES_PER_PIXEL
+  log=/tmp/camera-$1.log
+  $P device camera /dev/video0 --width 320 --height 240 --format "$1" --frames 12 --list > "$log" 2>&1
+  status=$?
+  show "$log" | grep -v -e "^  | frame " -e "^  |   size" -e "^  | format" | head -20
+  grep "^negotiated:" "$log" | sed "s/^/vm-info: vivid $1 /"
+  echo "vm-info: vivid lists $(grep -c '^format' "$log") formats; RGB3 sizes:" \
+    $(sed -n '/^format RGB3/,/^format/s/^  size \([^ ]*\) fps \(.*\)/\1 (\2 fps)/p' "$log" | head -4 | tr '\n' ';')
+  check "camera $1 capture (12 frames, distinct, sequence, not constant)" "status $status" [ $status -eq 0 ]
+  size=$(sed -n 's/^negotiated: \([0-9]*\)x\([0-9]*\) .*/\1 \2/p' "$log")
+  set -- $size "$2" "$1"
+  expected=$(($1 * $2 * $3))
+  frames=$(grep -c "^frame .* bytes=$expected " "$log")
+  check "camera $4 frame size $1x$2x$3 = $expected bytes" "$frames frames had it" [ "$frames" -eq 12 ]
+}
+camera_format rgb24 3
+camera_format grey 1
+
+# Dropped frames: vivid skips buffers (keeping its sequence count) at this percentage;
+# the gaps in sequence numbers must be counted.
+$P device camera /dev/video0 --control "Percentage of Dropped Buffers=50" > /dev/null
+$P device camera /dev/video0 --frames 12 -q > /tmp/camera-drops.log 2>&1
+$P device camera /dev/video0 --control "Percentage of Dropped Buffers=0" > /dev/null
+show /tmp/camera-drops.log | grep summary
+check "camera dropped frames counted from sequence gaps" "no dropped>0" \
+  grep -q "^camera summary: frames=12/12 .* dropped=[1-9]" /tmp/camera-drops.log
+
+# Disappearing camera: vivid's "Disconnect" control unregisters the node under a
+# streaming reader; the reader must log it, close, retry, and resume when vivid
+# re-registers the node after the last close.
+log=/tmp/camera-disconnect.log
+$P device camera /dev/video0 --format rgb24 --frames 30 --retry-seconds 30 > "$log" 2>&1 &
+reader=$!
+if wait_for "$log" "^frame 5 " 300; then
+  $P device camera /dev/video0 --control Disconnect=1
+fi
+wait $reader
+status=$?
+show "$log" | grep -v "^  | frame " | head -20
+check "camera disconnect: recovered and finished" "status $status" [ $status -eq 0 ]
+check "camera disconnect: logged" "no disconnected line" grep -q "device disconnected" "$log"
+check "camera disconnect: reconnected once" "no reconnects=1" grep -q "reconnects=1 " "$log"
+
+$P device camera /dev/video9 > /tmp/camera-missing.log 2>&1
+status=$?
+show /tmp/camera-missing.log
+check "camera missing: clear error" "status $status" grep -q "^camera: /dev/video9: not found" /tmp/camera-missing.log
+
+# --- microphone: snd-aloop ---
+$P device signal /tmp/reference.wav --rate 16000 --milliseconds 2000 > /dev/null
+$P device mic hw:Loopback,1,0 --rate 16000 --seconds 4 --output /tmp/recorded.raw > /tmp/mic.log 2>&1 &
+recorder=$!
+if wait_for /tmp/mic.log "^mic hw:Loopback,1,0: S16_LE" 300; then
+  $P device mic hw:Loopback,1,0 --seconds 1 > /tmp/mic-busy.log 2>&1
+  busy=$?
+  show /tmp/mic-busy.log
+  check "mic busy: second open fails naming the device" "status $busy" \
+    grep -q "^mic: hw:Loopback,1,0: device busy" /tmp/mic-busy.log
+  $P device play hw:Loopback,0,0 /tmp/reference.wav --pad-ms 200 > /tmp/play.log 2>&1 || fail "play" "$(cat /tmp/play.log)"
+  show /tmp/play.log
+fi
+wait $recorder
+status=$?
+show /tmp/mic.log
+grep "^mic hw:Loopback" /tmp/mic.log | sed "s/^/vm-info: /"
+check "mic record 4 s at 16000 Hz" "status $status" grep -q "^mic summary: frames=64000 rate=16000 " /tmp/mic.log
+$P device compare /tmp/reference.wav /tmp/recorded.raw --max-gap-ms 4 --allowed-gaps 1 > /tmp/compare.log 2>&1
+status=$?
+show /tmp/compare.log
+check "mic loopback samples match (one 4 ms gap allowed)" "status $status" [ $status -eq 0 ]
+
+# Overrun: stop reading for longer than the 128 ms buffer; the read loop must recover,
+# count it, and still deliver the whole second.
+$P device mic hw:Loopback,1,0 --seconds 1 --stall-ms 500 > /tmp/mic-xrun.log 2>&1
+status=$?
+show /tmp/mic-xrun.log
+check "mic overrun recovered and counted" "status $status" \
+  sh -c '[ '$status' -eq 0 ] && grep -q "^mic summary: frames=16000 .* overruns=[1-9]" /tmp/mic-xrun.log'
+
+$P device mic hw:7,0 --seconds 1 > /tmp/mic-missing.log 2>&1
+show /tmp/mic-missing.log
+check "mic missing: clear error" "no not-found line" grep -q "^mic: hw:7,0: not found" /tmp/mic-missing.log
+
+# --- GPIO: gpio-sim ---
+value() { cat "$GPIO_SIM/sim_gpio$1/value"; }
+$P device gpio "$GPIO_CHIP" --set 3=1 --set 4=0 --hold-ms 3000 > /tmp/gpio-out.log 2>&1 &
+holder=$!
+wait_for /tmp/gpio-out.log "^holding" 300
+check "gpio output line 3 = 1 in sysfs" "value $(value 3)" [ "$(value 3)" = 1 ]
+check "gpio output line 4 = 0 in sysfs" "value $(value 4)" [ "$(value 4)" = 0 ]
+held=$(grep -c "perchd" /sys/kernel/debug/gpio)
+check "gpio lines held by consumer perchd" "$(cat /sys/kernel/debug/gpio)" [ "$held" -eq 2 ]
+wait $holder
+show /tmp/gpio-out.log
+check "gpio released at exit: line 3 back to its pull-down" "value $(value 3)" [ "$(value 3)" = 0 ]
+
+# The chip by path here and by label below (by name above).
+$P device gpio "/dev/$GPIO_CHIP" --set 5=1 --active-low --hold-ms 3000 > /tmp/gpio-low.log 2>&1 &
+holder=$!
+wait_for /tmp/gpio-low.log "^holding" 300
+check "gpio active-low: logical 1 drives the pin to 0" "value $(value 5)" [ "$(value 5)" = 0 ]
+wait $holder
+
+$P device gpio perch-sim --pulse 6 --pulse-ms 50 > /tmp/gpio-pulse.log 2>&1
+status=$?
+show /tmp/gpio-pulse.log
+check "gpio chip found by label" "no label line" grep -q "^chip $GPIO_CHIP label 'perch-sim'" /tmp/gpio-pulse.log
+check "gpio pulse ends inactive" "status $status value $(value 6)" [ $status -eq 0 -a "$(value 6)" = 0 ]
+
+$P device gpio "$GPIO_CHIP" --watch 7 --edges 2 --timeout-ms 20000 > /tmp/gpio-in.log 2>&1 &
+watcher=$!
+wait_for /tmp/gpio-in.log "^watching line 7" 300
+echo pull-up > "$GPIO_SIM/sim_gpio7/pull"
+usleep 300000
+echo pull-down > "$GPIO_SIM/sim_gpio7/pull"
+wait $watcher
+status=$?
+show /tmp/gpio-in.log
+check "gpio input saw 2 edges" "status $status" [ $status -eq 0 ]
+check "gpio input edges are rising then falling" "wrong edges" \
+  sh -c 'grep "^edge" /tmp/gpio-in.log | awk "{print \$4}" | tr "\n" " " | grep -q "^rising falling "'
+
+$P device gpio gpiochip9 --set 0=1 > /tmp/gpio-missing.log 2>&1
+show /tmp/gpio-missing.log
+check "gpio missing chip: clear error" "no not-found line" grep -q "^gpio: gpio chip gpiochip9: not found" /tmp/gpio-missing.log

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Builds the test VM's initramfs: busybox, the kernel modules the tests load (vivid,
+# snd-aloop, configfs, the out-of-tree gpio-sim), the embedded `perch` binary with the
+# shared libraries it needs, ALSA's configuration, /init and the guest test script.
+#
+#   Tests/vm/make-initramfs.sh ARCH KERNEL_ROOT GPIO_SIM_KO OUTPUT     ARCH = x86_64|aarch64
+set -euo pipefail
+arch=$1 root=$2 gpio_sim=$3 output=$4
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cache=${PERCH_CACHE:-$repo/.cache}
+vm_cache=$cache/vm
+. "$repo/Tests/vm/debian.sh"
+kver=$(cat "$root/.kver")
+perch=$repo/.build-$arch/release/perch
+[ -x "$perch" ] || { echo "vm: $perch is missing: run cross/build.sh $arch" >&2; exit 1; }
+
+case "$arch" in
+  x86_64)  libroot=/ ; busybox=/bin/busybox ;;
+  aarch64)
+    libroot=$cache/sysroot-arm64
+    if [ ! -x "$vm_cache/busybox-arm64/bin/busybox" ]; then
+      debian_download arm64 "$vm_cache/debs/arm64" busybox-static
+      dpkg-deb -x "$(ls "$vm_cache"/debs/arm64/busybox-static_*.deb | head -1)" "$vm_cache/busybox-arm64"
+    fi
+    busybox=$vm_cache/busybox-arm64/bin/busybox ;;
+esac
+
+tree=$vm_cache/initramfs-$arch
+rm -rf "$tree"
+mkdir -p "$tree"/{bin,sbin,dev,proc,sys,tmp,run,etc,usr/share,lib/modules/$kver/extra}
+cp "$busybox" "$tree/bin/busybox"
+ln -s busybox "$tree/bin/sh"
+
+# Kernel modules: the dependency closure as the kernel's own modprobe sees it.
+depmod -b "$root" "$kver"
+modprobe -d "$root" -S "$kver" --show-depends -a vivid snd-aloop configfs \
+  | awk '$1 == "insmod" { print $2 }' | while read -r ko; do
+    rel=${ko#"$root"/}
+    mkdir -p "$tree/$(dirname "$rel")"
+    cp "$ko" "$tree/$rel"
+  done
+cp "$gpio_sim" "$tree/lib/modules/$kver/extra/"
+cp "$root/lib/modules/$kver/modules.builtin" "$root/lib/modules/$kver/modules.order" "$tree/lib/modules/$kver/"
+depmod -b "$tree" "$kver"
+
+# The program under test and, recursively, the shared libraries it needs.
+copy_file() {  # copy_file PATH-IN-LIBROOT: the file (symlinks resolved) at the same path
+  local source=$libroot$1
+  mkdir -p "$tree$(dirname "$1")"
+  cp -L "$source" "$tree$1"
+}
+find_library() {
+  local dir
+  for dir in /lib/$2 /usr/lib/$2 /lib /usr/lib /lib64; do
+    [ -e "$libroot$dir/$1" ] && { echo "$dir/$1"; return; }
+  done
+  echo "vm: library $1 not found under $libroot" >&2; return 1
+}
+triple=$arch-linux-gnu
+declare -A copied=()
+queue=("$perch")
+cp "$perch" "$tree/bin/perch"
+interpreter=$(readelf -l "$perch" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+copy_file "$interpreter"
+while [ ${#queue[@]} -gt 0 ]; do
+  elf=${queue[0]}; queue=("${queue[@]:1}")
+  for lib in $(readelf -d "$elf" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
+    [ -n "${copied[$lib]:-}" ] && continue
+    path=$(find_library "$lib" "$triple")
+    copy_file "$path"
+    copied[$lib]=1
+    queue+=("$libroot$path")
+  done
+done
+
+# libasound reads its configuration (cards/, pcm/) at the first open.
+mkdir -p "$tree/usr/share/alsa"
+cp -rL "$libroot/usr/share/alsa/alsa.conf" "$libroot/usr/share/alsa/cards" "$libroot/usr/share/alsa/pcm" "$tree/usr/share/alsa/"
+
+install -m 755 "$repo/Tests/vm/guest-init.sh" "$tree/init"
+install -m 755 "$repo/Tests/vm/guest-tests.sh" "$tree/guest-tests.sh"
+(cd "$tree" && find . | cpio -o -H newc --quiet | gzip -1) > "$output"
+echo "vm: initramfs $(du -h "$output" | cut -f1), ${#copied[@]} libraries, $(find "$tree/lib/modules" -name '*.ko' | wc -l) modules" >&2
