@@ -35,12 +35,15 @@ var targets: [Target] = [
     .target(name: "PerchSystem", dependencies: ["CPerchSystem"], swiftSettings: swiftSettings),
     // The int8 TFLite runtime: flatbuffer reader, planner, interpreter, kernels. Stdlib only.
     .target(name: "PerchRuntime", swiftSettings: swiftSettings),
+    // What devices hand to frontends: pixel formats, images, and the WAV/BMP/PGM/PPM file
+    // readers. Stdlib only; both sides depend on it, neither on the other.
+    .target(name: "PerchMedia", swiftSettings: swiftSettings),
     // Signal frontends: fixed-point audio features, resampling, image preprocessing.
-    .target(name: "PerchFrontends", dependencies: ["PerchRuntime"], swiftSettings: swiftSettings),
+    .target(name: "PerchFrontends", dependencies: ["PerchRuntime", "PerchMedia"], swiftSettings: swiftSettings),
     // Devices: V4L2 camera, ALSA capture, GPIO, and synthetic sources with the same interfaces.
-    .target(name: "PerchDevices", dependencies: ["PerchSystem", "CPerchSystem"], swiftSettings: swiftSettings),
+    .target(name: "PerchDevices", dependencies: ["PerchSystem", "CPerchSystem", "PerchMedia"], swiftSettings: swiftSettings),
     // Command implementations shared by the executables (model tools, self-checks).
-    .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchFrontends", "PerchDevices"],
+    .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchMedia", "PerchFrontends", "PerchDevices"],
             swiftSettings: swiftSettings),
     .executableTarget(name: "perchd", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
     .executableTarget(name: "perch", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
@@ -51,8 +54,9 @@ if !embedded {
     targets += [
         .testTarget(name: "PerchSystemTests", dependencies: ["PerchSystem"]),
         .testTarget(name: "PerchRuntimeTests", dependencies: ["PerchRuntime", "PerchTools"]),
-        .testTarget(name: "PerchFrontendsTests", dependencies: ["PerchFrontends", "PerchRuntime"]),
-        .testTarget(name: "PerchDevicesTests", dependencies: ["PerchDevices", "PerchSystem"]),
+        .testTarget(name: "PerchMediaTests", dependencies: ["PerchMedia"]),
+        .testTarget(name: "PerchFrontendsTests", dependencies: ["PerchFrontends", "PerchMedia", "PerchRuntime"]),
+        .testTarget(name: "PerchDevicesTests", dependencies: ["PerchDevices", "PerchMedia", "PerchSystem"]),
         .testTarget(name: "PerchCLITests", dependencies: ["PerchTools"]),
     ]
 }
