@@ -1,14 +1,16 @@
+import PerchMedia
+
 /// Errors of the signal frontends: bad configurations and unreadable media files.
 public enum FrontendError: Error, Equatable, Sendable {
     /// A parameter combination the frontend cannot work with (the text says which).
     case invalidConfiguration(String)
-    /// A WAV/BMP/PPM file that is malformed or uses a variant Perch does not read.
-    case unsupportedFile(String)
+    /// A WAV/BMP/PGM/PPM file that is malformed or uses a variant Perch does not read.
+    case mediaFile(MediaFileError)
 
     public var description: String {
         switch self {
         case .invalidConfiguration(let why): return "invalid frontend configuration: " + why
-        case .unsupportedFile(let why): return "unsupported file: " + why
+        case .mediaFile(let error): return error.description  // names the file itself
         }
     }
 }

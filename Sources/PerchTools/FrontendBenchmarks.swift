@@ -1,6 +1,7 @@
 import CPerchSystem
 import PerchSystem
 import PerchRuntime
+import PerchMedia
 import PerchFrontends
 
 /// `perch audio bench` and `perch image bench`: throughput of the frontends on synthetic

@@ -1,5 +1,6 @@
 import PerchSystem
 import PerchRuntime
+import PerchMedia
 import PerchFrontends
 
 /// `perch audio features|bench` and `perch image tensor|bench`: the signal frontends from the
@@ -44,6 +45,12 @@ enum FrontendCommands {
         return 1
     }
 
+    /// A file's error names the file already; a configuration error gets the path in front.
+    static func message(_ error: FrontendError, path: String) -> String {
+        if case .mediaFile = error { return error.description }
+        return path + ": " + error.description
+    }
+
     static func usage(_ command: String, _ message: String) -> Int32 {
         StandardStream.error.write("perch " + command + ": " + message + "\nTry 'perch " + command + " --help'.\n")
         return 2
@@ -83,7 +90,8 @@ enum FrontendCommands {
         var out: [UInt8] = []
         var frames = 0
         do throws(FrontendError) {
-            let wav = try WAVAudio(parsing: bytes)
+            let wav: WAVAudio
+            do { wav = try WAVFile.read(bytes, path: path) } catch { throw .mediaFile(error) }
             let extractor = try AudioFeatureExtractor()
             let int16 = parsed.has("int16")
             let emit: (UnsafeBufferPointer<Int8>) -> Void = { features in
@@ -104,7 +112,7 @@ enum FrontendCommands {
                 resampler.process(wav.samples) { block in extractor.process(block, emit) }
             }
         } catch {
-            return fail("audio", path + ": " + error.description)
+            return fail("audio", message(error, path: path))
         }
         do throws(Errno) { try Files.write(outputPath, out) } catch { return fail("audio", outputPath + ": " + error.description) }
         printLine(String(frames) + " frames x 40 -> " + outputPath)
@@ -165,13 +173,14 @@ enum FrontendCommands {
         let tensor: [UInt8]
         let used: PixelRect
         do throws(FrontendError) {
-            var picture = try ImageFile.read(bytes)
+            var picture: Image
+            do { picture = try ImageFile.read(bytes, path: path) } catch { throw .mediaFile(error) }
             if parsed.has("signed-pixels") { picture.pixels = picture.pixels.map { $0 ^ 0x80 } }
             let pipeline = try ImagePipeline(geometry: geometry, region: region, resize: method, normalization: normalization)
             tensor = try pipeline.run(picture)
             used = pipeline.lastRegion!
         } catch {
-            return fail("image", path + ": " + error.description)
+            return fail("image", message(error, path: path))
         }
         do throws(Errno) { try Files.write(outputPath, tensor) } catch { return fail("image", outputPath + ": " + error.description) }
         printLine(String(geometry.height) + "x" + String(geometry.width) + "x" + String(geometry.channels) + " "

@@ -1,5 +1,6 @@
 import PerchSystem
 import PerchRuntime
+import PerchMedia
 import PerchFrontends
 
 /// Frontend checks for the target: the fixed-point pipeline must give the host's bits

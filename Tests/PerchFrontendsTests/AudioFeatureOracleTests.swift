@@ -1,10 +1,11 @@
 import XCTest
 @testable import PerchFrontends
+import PerchMedia
 
 /// Perch's features against TFLM's audio_preprocessor_int8.tflite output for real recordings.
 final class AudioFeatureOracleTests: XCTestCase {
     func features(of wav: [UInt8]) throws -> [Int8] {
-        let audio = try WAVAudio(parsing: wav)
+        let audio = try WAVFile.read(wav, path: "test.wav")
         XCTAssertEqual(audio.sampleRate, 16000)
         XCTAssertEqual(audio.channels, 1)
         let extractor = try AudioFeatureExtractor()
@@ -39,7 +40,7 @@ final class AudioFeatureOracleTests: XCTestCase {
 
     /// Chunk boundaries must not matter.
     func testChunkingDoesNotChangeFeatures() throws {
-        let audio = try WAVAudio(parsing: try SharedData.bytes("data/yes_1000ms.wav"))
+        let audio = try SharedData.wav("data/yes_1000ms.wav")
         let whole = try features(of: try SharedData.bytes("data/yes_1000ms.wav"))
         let extractor = try AudioFeatureExtractor()
         var out: [Int8] = []

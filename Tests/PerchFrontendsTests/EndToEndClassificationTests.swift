@@ -1,6 +1,7 @@
 import XCTest
 import PerchRuntime
 @testable import PerchFrontends
+import PerchMedia
 
 /// Frontends into real models: what the pipeline produces must mean to the model what the
 /// training data meant.
@@ -18,7 +19,7 @@ final class EndToEndClassificationTests: XCTestCase {
     func testPerchFeaturesOfRealRecordingsClassifyAsTheirWords() throws {
         let model = try interpreter("micro_speech_quantized")
         for (file, expected) in [("yes", 2), ("no", 3), ("silence", 0)] {
-            let wav = try WAVAudio(parsing: try SharedData.bytes("data/" + file + "_1000ms.wav"))
+            let wav = try SharedData.wav("data/" + file + "_1000ms.wav")
             XCTAssertEqual(wav.sampleRate, 16_000)
             let extractor = try AudioFeatureExtractor()
             var features: [Int8] = []
@@ -34,7 +35,7 @@ final class EndToEndClassificationTests: XCTestCase {
     /// A 48 kHz stereo recording goes through the resampler first and still means "yes".
     func testResampledRecordingStillClassifies() throws {
         let model = try interpreter("micro_speech_quantized")
-        let wav = try WAVAudio(parsing: try SharedData.bytes("data/yes_1000ms.wav"))
+        let wav = try SharedData.wav("data/yes_1000ms.wav")
         // 3x upsampling by repetition, two channels: crude, but a 48 kHz stereo stream.
         var stereo48: [Int16] = []
         for s in wav.samples { for _ in 0..<6 { stereo48.append(s) } }
@@ -60,7 +61,7 @@ final class EndToEndClassificationTests: XCTestCase {
         let input = model.inputs[0]
         let geometry = try ImageTensorGeometry(shape: input.shape, type: input.type, quantization: input.quantization)
         for (name, expected) in [("person", 1), ("no_person", 0)] {
-            let bmp = try ImageFile.read(try SharedData.bytes("data/" + name + ".bmp"))
+            let bmp = try SharedData.image("data/" + name + ".bmp")
             let frame = ImagePipelineTests.personFrame(ImagePipelineTests.truePicture(bmp))
             let pipeline = try ImagePipeline(geometry: geometry, normalization: .minus128)
             let tensor = try pipeline.run(frame)
@@ -77,7 +78,7 @@ final class EndToEndClassificationTests: XCTestCase {
         let model = try interpreter("vww_96_int8")
         let input = model.inputs[0]
         let geometry = try ImageTensorGeometry(shape: input.shape, type: input.type, quantization: input.quantization)
-        let photo = try ImageFile.read(try SharedData.bytes("data/grace_hopper.bmp"))
+        let photo = try SharedData.image("data/grace_hopper.bmp")
         let pipeline = try ImagePipeline(geometry: geometry, region: .full, resize: .area, normalization: .unit)
         let tensor = try pipeline.run(photo)
         tensor.withUnsafeBytes { model.input(0).copyMemory(from: $0) }

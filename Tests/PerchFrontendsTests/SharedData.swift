@@ -1,5 +1,6 @@
 import XCTest
 import Foundation
+import PerchMedia
 
 /// Locates /work/shared (`../shared` from the package root). Missing data fails under CI and
 /// skips otherwise.
@@ -23,5 +24,13 @@ enum SharedData {
 
     static func bytes(_ relative: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: try file(relative)))
+    }
+
+    static func wav(_ relative: String) throws -> WAVAudio {
+        try WAVFile.read(try bytes(relative), path: relative)
+    }
+
+    static func image(_ relative: String) throws -> Image {
+        try ImageFile.read(try bytes(relative), path: relative)
     }
 }

@@ -1,3 +1,5 @@
+import PerchMedia
+
 /// Row conversions from a camera/file pixel format to the model's channels (1 = grey,
 /// 3 = RGB), in integer arithmetic. Each SIMD kernel has a scalar reference beside it and a
 /// test that the two agree bit for bit.

@@ -1,3 +1,5 @@
+import PerchMedia
+
 /// Camera frame or image -> model input tensor: region of interest, colour conversion to the
 /// model's channels, resize (area for large reductions, bilinear otherwise), quantization.
 /// Buffers and tables are kept between frames and rebuilt only when the frame geometry

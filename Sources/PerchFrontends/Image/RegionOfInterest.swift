@@ -1,3 +1,5 @@
+import PerchMedia
+
 /// A rectangle of a frame, in pixels.
 public struct PixelRect: Sendable, Equatable {
     public var x: Int
