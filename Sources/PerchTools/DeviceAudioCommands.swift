@@ -1,4 +1,5 @@
 import PerchSystem
+import PerchMedia
 import PerchDevices
 
 /// `perch device mic|play|signal|compare`: record from a PCM and report what the device
@@ -85,7 +86,7 @@ enum DeviceAudioCommands {
         let format = source.format
         source.stop()
         if let output = parsed.value("output") {
-            let bytes = output.hasSuffix(".wav") ? WavFile.encode(WavAudio(format: format, samples: samples))
+            let bytes = output.hasSuffix(".wav") ? WAVFile.encode(WAVAudio(format: format, samples: samples))
                                                  : samples.withUnsafeBytes { Array($0) }
             do { try Files.write(output, bytes) } catch {
                 printLine("mic: writing " + output + ": " + error.description)
@@ -133,9 +134,9 @@ enum DeviceAudioCommands {
             let channels = try DeviceCommands.integer(parsed, "channels", default: 1, minimum: 1)
             let ms = try DeviceCommands.integer(parsed, "milliseconds", default: 2_000, minimum: 1)
             let frames = rate * ms / 1_000
-            let audio = WavAudio(format: AudioFormat(sampleRate: rate, channels: channels),
+            let audio = WAVAudio(sampleRate: rate, channels: channels,
                                  samples: TestSignal.noise(frames: frames, channels: channels))
-            do { try Files.write(parsed.positionals[0], WavFile.encode(audio)) } catch {
+            do { try Files.write(parsed.positionals[0], WAVFile.encode(audio)) } catch {
                 printLine("signal: " + error.description)
                 return 1
             }
@@ -184,7 +185,8 @@ enum DeviceAudioCommands {
         do { return try Files.read(path) } catch { throw DeviceError.from(error, device: path, operation: "read") }
     }
 
-    static func readWav(_ path: String) throws(DeviceError) -> WavAudio {
-        try WavFile.decode(try readFile(path), path: path)
+    static func readWav(_ path: String) throws(DeviceError) -> WAVAudio {
+        let bytes = try readFile(path)
+        do { return try WAVFile.read(bytes, path: path) } catch { throw .mediaFile(error) }
     }
 }

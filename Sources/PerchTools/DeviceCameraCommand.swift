@@ -1,4 +1,5 @@
 import PerchSystem
+import PerchMedia
 import PerchDevices
 
 /// `perch device camera`: negotiates, captures N frames and checks them (size, sequence
@@ -7,7 +8,7 @@ enum DeviceCameraCommand {
     static let options: [OptionSpec] = [
         .value("width", valueName: "W", help: "requested width (default 320)"),
         .value("height", valueName: "H", help: "requested height (default 240)"),
-        .value("format", valueName: "FMT", help: "rgb24 (default) or grey"),
+        .value("format", valueName: "FMT", help: "rgb24 (default), grey or yuyv"),
         .value("fps", valueName: "N", help: "requested frames per second (default 15)"),
         .value("buffers", valueName: "N", help: "mmap buffers (default 4)"),
         .value("frames", valueName: "N", help: "frames to capture (default 10; 0 with --list or --control)"),
@@ -38,7 +39,7 @@ enum DeviceCameraCommand {
             retrySeconds = try DeviceCommands.integer(parsed, "retry-seconds", default: 0)
             if let text = parsed.value("format") {
                 guard let format = PixelFormat(parsing: text) else {
-                    throw .invalidValue(option: "format", value: text, expected: "rgb24 or grey")
+                    throw .invalidValue(option: "format", value: text, expected: "rgb24, grey or yuyv")
                 }
                 request.pixelFormat = format
             }
@@ -150,7 +151,7 @@ final class CaptureCheck {
     func record(_ frame: Frame) {
         let check = FrameCheck(frame)
         // libv4l2 may report bytesused of the converted image; it must hold every row.
-        let expected = frame.format.bytesPerLine * (frame.format.height - 1) + frame.format.width * frame.format.pixelFormat.bytesPerPixel
+        let expected = frame.format.bytesPerLine * (frame.format.height - 1) + frame.format.rowBytes
         if frame.bytes.count < expected { badSize += 1 }
         if check.isConstant { constant += 1 }
         // After a reconnect the driver numbers from 0 again; otherwise numbers must rise.

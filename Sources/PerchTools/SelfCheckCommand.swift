@@ -27,6 +27,7 @@ public enum SelfCheckCommand {
         SystemSelfChecks.run(runner)
         ArgumentSelfChecks.run(runner)
         RuntimeSelfChecks.run(runner)
+        MediaSelfChecks.run(runner)
         FrontendSelfChecks.run(runner)
         DeviceSelfChecks.run(runner)
         printLine(runner.summary)

@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 @testable import PerchDevices
+import PerchMedia
 @testable import PerchSystem
 
 final class SyntheticSourceTests: XCTestCase {
@@ -26,6 +27,9 @@ final class SyntheticSourceTests: XCTestCase {
         XCTAssertTrue(a.allSatisfy { !$0.1.isConstant && $0.2 == 64 * 48 * 3 })
         let grey = try frames(TestPatternCamera(request: FrameRequest(width: 64, height: 48, pixelFormat: .grey), paced: false), count: 2)
         XCTAssertEqual(grey[0].2, 64 * 48)
+        let yuyv = try frames(TestPatternCamera(request: FrameRequest(width: 64, height: 48, pixelFormat: .yuyv), paced: false), count: 2)
+        XCTAssertEqual(yuyv[0].2, 64 * 48 * 2)
+        XCTAssertFalse(yuyv[0].1.isConstant)
     }
 
     func testTestPatternIsPacedAtTheRequestedRate() throws {
@@ -50,6 +54,26 @@ final class SyntheticSourceTests: XCTestCase {
         _ = try camera.nextFrame(timeoutMs: 100) { pixels = Array($0.bytes) }
         XCTAssertEqual(pixels, [76, 76, 28, 28, 76, 76, 28, 28])  // luma of red, blue
 
+        let yuyv = ImageFileCamera(path: path, request: FrameRequest(width: 4, height: 1, pixelFormat: .yuyv), paced: false)
+        try yuyv.start()
+        _ = try yuyv.nextFrame(timeoutMs: 100) { pixels = Array($0.bytes) }
+        // BT.601 limited range: red is Y 82, U 90, V 240; blue is Y 41, U 240, V 110.
+        XCTAssertEqual(pixels, [82, 90, 82, 240, 41, 240, 41, 110])
+
+        let pgmPath = dir.appendingPathComponent("two.pgm").path
+        try Files.write(pgmPath, Array("P5 2 1 255\n".utf8) + [10, 200])
+        let grey = ImageFileCamera(path: pgmPath, request: FrameRequest(width: 2, height: 1, pixelFormat: .rgb24), paced: false)
+        try grey.start()
+        _ = try grey.nextFrame(timeoutMs: 100) { pixels = Array($0.bytes) }
+        XCTAssertEqual(pixels, [10, 10, 10, 200, 200, 200])
+
+        let broken = dir.appendingPathComponent("broken.ppm").path
+        try Files.write(broken, Array("P6 2 1 255\n".utf8) + [1, 2])
+        XCTAssertThrowsError(try ImageFileCamera(path: broken, request: FrameRequest()).start()) { error in
+            XCTAssertEqual(error as? DeviceError, .mediaFile(.truncated(path: broken, what: "PNM pixel data")))
+            XCTAssertEqual((error as? DeviceError)?.description, broken + ": truncated: PNM pixel data")
+        }
+
         let missing = ImageFileCamera(path: dir.appendingPathComponent("none.bmp").path, request: FrameRequest())
         XCTAssertThrowsError(try missing.start()) { error in
             guard case .notFound(let device, _)? = error as? DeviceError else { return XCTFail("\(error)") }
@@ -62,7 +86,7 @@ final class SyntheticSourceTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("ramp.wav").path
         let samples = (0..<100).map { Int16($0) }
-        try Files.write(path, WavFile.encode(WavAudio(format: AudioFormat(sampleRate: 8_000, channels: 1), samples: samples)))
+        try Files.write(path, WAVFile.encode(WAVAudio(format: AudioFormat(sampleRate: 8_000, channels: 1), samples: samples)))
 
         let mic = WavFileMicrophone(path: path, periodFrames: 80)
         try mic.start()
@@ -80,5 +104,22 @@ final class SyntheticSourceTests: XCTestCase {
         XCTAssertEqual(Array(got[100..<200]), samples, "loops")
         XCTAssertGreaterThanOrEqual(elapsedMs, 95)
         XCTAssertEqual(mic.statistics.frames, 800)
+    }
+
+    func testWavMicrophoneRefusesFilesItCannotPlay() throws {
+        let dir = try temporaryFolder("wav-bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let float = dir.appendingPathComponent("float.wav").path
+        var bytes = WAVFile.encode(WAVAudio(sampleRate: 8_000, channels: 1, samples: [0, 0]))
+        bytes[20] = 3  // IEEE float
+        try Files.write(float, bytes)
+        XCTAssertThrowsError(try WavFileMicrophone(path: float, paced: false).start()) { error in
+            XCTAssertEqual(error as? DeviceError, .mediaFile(.unsupported(path: float, what: "WAV format 3 (integer PCM only)")))
+        }
+        let empty = dir.appendingPathComponent("empty.wav").path
+        try Files.write(empty, WAVFile.encode(WAVAudio(sampleRate: 8_000, channels: 1, samples: [])))
+        XCTAssertThrowsError(try WavFileMicrophone(path: empty, paced: false).start()) { error in
+            XCTAssertEqual(error as? DeviceError, .unsupported(device: empty, "WAV file has no samples to play"))
+        }
     }
 }

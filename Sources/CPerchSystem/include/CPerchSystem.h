@@ -61,6 +61,7 @@ static inline unsigned long perch_vidioc_queryctrl(void) { return VIDIOC_QUERYCT
 static inline unsigned long perch_vidioc_s_ctrl(void) { return VIDIOC_S_CTRL; }
 static inline uint32_t perch_v4l2_pix_fmt_rgb24(void) { return V4L2_PIX_FMT_RGB24; }
 static inline uint32_t perch_v4l2_pix_fmt_grey(void) { return V4L2_PIX_FMT_GREY; }
+static inline uint32_t perch_v4l2_pix_fmt_yuyv(void) { return V4L2_PIX_FMT_YUYV; }
 static inline uint32_t perch_v4l2_ctrl_flag_next_ctrl(void) { return V4L2_CTRL_FLAG_NEXT_CTRL; }
 
 // --- process arguments ---

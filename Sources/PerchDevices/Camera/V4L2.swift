@@ -1,5 +1,6 @@
 import CPerchSystem
 import PerchSystem
+import PerchMedia
 
 /// Every libv4l2 call Perch makes, in one place. libv4l2 stands between Perch and the
 /// driver so that its format conversion (MJPEG/YUYV/NV12 → RGB24/GREY) applies to
@@ -55,13 +56,18 @@ enum V4L2 {
     static let captureType = UInt32(V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue)
     static let memoryMap = UInt32(V4L2_MEMORY_MMAP.rawValue)
 
+    /// YUYV is asked for as itself: the camera's own format when it has it, otherwise
+    /// S_FMT answers with another fourcc and negotiation refuses.
     static func fourcc(_ format: PixelFormat) -> UInt32 {
-        format == .rgb24 ? perch_v4l2_pix_fmt_rgb24() : perch_v4l2_pix_fmt_grey()
+        switch format {
+        case .rgb24: return perch_v4l2_pix_fmt_rgb24()
+        case .grey: return perch_v4l2_pix_fmt_grey()
+        case .yuyv: return perch_v4l2_pix_fmt_yuyv()
+        }
     }
 
     static func pixelFormat(fourcc: UInt32) -> PixelFormat? {
-        if fourcc == perch_v4l2_pix_fmt_rgb24() { return .rgb24 }
-        if fourcc == perch_v4l2_pix_fmt_grey() { return .grey }
+        for format in [PixelFormat.rgb24, .grey, .yuyv] where V4L2.fourcc(format) == fourcc { return format }
         return nil
     }
 

@@ -1,5 +1,6 @@
 import CPerchSystem
 import PerchSystem
+import PerchMedia
 
 /// One open V4L2 capture node: negotiated format, mmap buffers, streaming. A session is
 /// thrown away when the device disappears; `V4L2Camera` opens a new one.
@@ -55,7 +56,7 @@ final class V4L2Session {
             ? rate(of: current.parm.capture.timeperframe) : 0
 
         let width = Int(fmt.fmt.pix.width), height = Int(fmt.fmt.pix.height)
-        let minimumLine = width * chosen.bytesPerPixel
+        let minimumLine = chosen.rowBytes(width: width)
         let line = max(Int(fmt.fmt.pix.bytesperline), minimumLine)
         format = FrameFormat(width: width, height: height, pixelFormat: chosen, bytesPerLine: line, framesPerSecond: fps)
     }

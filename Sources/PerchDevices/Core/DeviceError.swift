@@ -1,5 +1,6 @@
 import CPerchSystem
 import PerchSystem
+import PerchMedia
 
 /// Why a device operation failed. Every case names the device so a log line alone says
 /// which camera, PCM or GPIO chip is meant.
@@ -15,8 +16,8 @@ public enum DeviceError: Error, Equatable, Sendable {
     case failed(device: String, operation: String, Errno)
     /// The device cannot do what was asked (format, access mode, capability).
     case unsupported(device: String, String)
-    /// A file source could not be parsed.
-    case badFile(path: String, String)
+    /// A file source (WAV, BMP, PGM/PPM) could not be read; the error names the file.
+    case mediaFile(MediaFileError)
     case invalidArgument(String)
 
     /// Maps a failed call's errno to the case a caller can act on.
@@ -46,7 +47,7 @@ public enum DeviceError: Error, Equatable, Sendable {
         case .disconnected(let device, let e): return device + ": device disconnected (" + e.description + ")"
         case .failed(let device, let operation, let e): return device + ": " + operation + " failed (" + e.description + ")"
         case .unsupported(let device, let what): return device + ": unsupported: " + what
-        case .badFile(let path, let what): return path + ": " + what
+        case .mediaFile(let error): return error.description
         case .invalidArgument(let what): return "invalid argument: " + what
         }
     }

@@ -1,28 +1,11 @@
-/// Pixel formats Perch asks cameras for. libv4l2 converts the camera's native format
-/// (MJPEG, YUYV, NV12…) into these.
-public enum PixelFormat: Equatable, Sendable {
-    case rgb24
-    case grey
-
-    public var bytesPerPixel: Int { self == .rgb24 ? 3 : 1 }
-
-    public var name: String { self == .rgb24 ? "RGB24" : "GREY" }
-
-    public init?(parsing text: String) {
-        switch text.lowercased() {
-        case "rgb24", "rgb", "rgb3": self = .rgb24
-        case "grey", "gray", "y8": self = .grey
-        default: return nil
-        }
-    }
-}
+import PerchMedia
 
 /// What a frame source delivers: size, layout and rate.
 public struct FrameFormat: Equatable, Sendable {
     public var width: Int
     public var height: Int
     public var pixelFormat: PixelFormat
-    /// Bytes from one row to the next (may exceed width × bytes per pixel).
+    /// Bytes from one row to the next (may exceed the row's pixel bytes).
     public var bytesPerLine: Int
     public var framesPerSecond: Double
 
@@ -30,11 +13,14 @@ public struct FrameFormat: Equatable, Sendable {
         self.width = width
         self.height = height
         self.pixelFormat = pixelFormat
-        self.bytesPerLine = bytesPerLine ?? width * pixelFormat.bytesPerPixel
+        self.bytesPerLine = bytesPerLine ?? pixelFormat.rowBytes(width: width)
         self.framesPerSecond = framesPerSecond
     }
 
     public var frameBytes: Int { bytesPerLine * height }
+
+    /// Pixel bytes of one row, without the driver's padding.
+    public var rowBytes: Int { pixelFormat.rowBytes(width: width) }
 
     public var description: String {
         String(width) + "x" + String(height) + " " + pixelFormat.name + " @ " + formatRate(framesPerSecond) + " fps"

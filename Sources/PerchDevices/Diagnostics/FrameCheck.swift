@@ -11,7 +11,7 @@ public struct FrameCheck: Equatable, Sendable {
 
     public init(_ frame: Frame) {
         let f = frame.format
-        let rowBytes = f.width * f.pixelFormat.bytesPerPixel
+        let rowBytes = f.rowBytes
         var hash: UInt32 = 2_166_136_261
         var low: UInt8 = 255, high: UInt8 = 0
         var sum = 0

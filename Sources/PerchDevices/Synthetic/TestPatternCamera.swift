@@ -65,14 +65,7 @@ public enum TestPattern {
                 }
                 let dx = x - discX, dy = y - discY
                 if dx * dx + dy * dy <= radius * radius { r = 0; g = 0; b = 255 }
-                switch format.pixelFormat {
-                case .rgb24:
-                    pixels[row + 3 * x] = r
-                    pixels[row + 3 * x + 1] = g
-                    pixels[row + 3 * x + 2] = b
-                case .grey:
-                    pixels[row + x] = luma(r, g, b)
-                }
+                FramePixels.store(r, g, b, x: x, row: row, format: format.pixelFormat, into: &pixels)
             }
         }
     }

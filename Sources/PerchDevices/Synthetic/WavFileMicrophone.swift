@@ -1,4 +1,5 @@
 import PerchSystem
+import PerchMedia
 
 /// A microphone that plays a WAV file, looping, paced in real time: `read` returns a
 /// period's worth of samples no sooner than a real device would.
@@ -9,7 +10,7 @@ public final class WavFileMicrophone: SampleSource {
     public private(set) var statistics = AudioStatistics()
     public let periodFrames: Int
     private let paced: Bool
-    private var audio = WavAudio(format: AudioFormat(sampleRate: 16_000, channels: 1), samples: [])
+    private var audio = WAVAudio(sampleRate: 16_000, channels: 1, samples: [])
     private var position = 0
     private var startNs: Int64 = 0
 
@@ -25,8 +26,8 @@ public final class WavFileMicrophone: SampleSource {
         do { bytes = try Files.read(name) } catch {
             throw DeviceError.from(error, device: name, operation: "read")
         }
-        audio = try WavFile.decode(bytes, path: name)
-        guard audio.frameCount > 0 else { throw .badFile(path: name, "WAV has no samples") }
+        do { audio = try WAVFile.read(bytes, path: name) } catch { throw .mediaFile(error) }
+        guard audio.frameCount > 0 else { throw .unsupported(device: name, "WAV file has no samples to play") }
         format = audio.format
         position = 0
         statistics = AudioStatistics()
