@@ -32,6 +32,20 @@ final class SyntheticSourceTests: XCTestCase {
         XCTAssertFalse(yuyv[0].1.isConstant)
     }
 
+    func testFrameViewSeesTheFrameBytes() throws {
+        let camera = TestPatternCamera(request: FrameRequest(width: 6, height: 4, pixelFormat: .yuyv), paced: false)
+        try camera.start()
+        var rows: [[UInt8]] = [], bytes: [UInt8] = []
+        _ = try camera.nextFrame(timeoutMs: 100) { frame in
+            let view = frame.view
+            XCTAssertEqual(view.format, .yuyv)
+            XCTAssertEqual(view.stride, 12)
+            rows = (0..<view.height).map { Array(UnsafeBufferPointer(start: view.row($0), count: view.stride)) }
+            bytes = Array(frame.bytes)
+        }
+        XCTAssertEqual(rows.flatMap { $0 }, bytes)
+    }
+
     func testTestPatternIsPacedAtTheRequestedRate() throws {
         let camera = TestPatternCamera(request: FrameRequest(width: 16, height: 16, framesPerSecond: 50))
         let start = MonotonicClock.nanoseconds

@@ -40,6 +40,7 @@ camera_format() {  # camera_format FORMAT BYTES_PER_PIXEL
 }
 camera_format rgb24 3
 camera_format grey 1
+camera_format yuyv 2
 
 # Dropped frames: vivid skips buffers (keeping its sequence count) at this percentage;
 # the gaps in sequence numbers must be counted.

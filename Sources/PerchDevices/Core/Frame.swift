@@ -38,6 +38,15 @@ public struct Frame {
     public var bytes: UnsafeRawBufferPointer
 }
 
+extension Frame {
+    /// The frame as the image pipeline reads it, padding included; valid only where
+    /// `bytes` is (inside the frame handler).
+    public var view: ImageView {
+        ImageView(base: bytes.baseAddress!, width: format.width, height: format.height, stride: format.bytesPerLine,
+                  format: format.pixelFormat)
+    }
+}
+
 /// A requested capture configuration; the device may adjust it.
 public struct FrameRequest: Equatable, Sendable {
     public var width: Int
