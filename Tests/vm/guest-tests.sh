@@ -73,27 +73,38 @@ show /tmp/camera-missing.log
 check "camera missing: clear error" "status $status" grep -q "^camera: /dev/video9: not found" /tmp/camera-missing.log
 
 # --- microphone: snd-aloop ---
+# Record while playing a known signal, then compare sample for sample. Under TCG on a
+# loaded host the single emulated CPU can be starved long enough to lose audio, which says
+# nothing about Perch: up to 3 attempts, each logged; the comparison itself stays strict.
+loopback_attempt() {  # loopback_attempt N
+  $P device mic hw:Loopback,1,0 --rate 16000 --seconds 4 --output /tmp/recorded.raw > /tmp/mic.log 2>&1 &
+  recorder=$!
+  if wait_for /tmp/mic.log "^mic hw:Loopback,1,0: S16_LE" 300; then
+    if [ "$1" = 1 ]; then
+      $P device mic hw:Loopback,1,0 --seconds 1 > /tmp/mic-busy.log 2>&1
+      busy=$?
+      show /tmp/mic-busy.log
+      check "mic busy: second open fails naming the device" "status $busy" \
+        grep -q "^mic: hw:Loopback,1,0: device busy" /tmp/mic-busy.log
+    fi
+    $P device play hw:Loopback,0,0 /tmp/reference.wav --pad-ms 200 > /tmp/play.log 2>&1 || echo "vm-info: play failed (attempt $1)"
+    show /tmp/play.log
+  fi
+  wait $recorder
+  record_status=$?
+  show /tmp/mic.log
+  grep "^mic hw:Loopback" /tmp/mic.log | sed "s/^/vm-info: /"
+  $P device compare /tmp/reference.wav /tmp/recorded.raw --max-gap-ms 4 --allowed-gaps 1 > /tmp/compare.log 2>&1
+  status=$?
+  show /tmp/compare.log
+  echo "vm-info: loopback attempt $1: record status $record_status, compare status $status"
+  [ $record_status -eq 0 ] && [ $status -eq 0 ]
+}
 $P device signal /tmp/reference.wav --rate 16000 --milliseconds 2000 > /dev/null
-$P device mic hw:Loopback,1,0 --rate 16000 --seconds 4 --output /tmp/recorded.raw > /tmp/mic.log 2>&1 &
-recorder=$!
-if wait_for /tmp/mic.log "^mic hw:Loopback,1,0: S16_LE" 300; then
-  $P device mic hw:Loopback,1,0 --seconds 1 > /tmp/mic-busy.log 2>&1
-  busy=$?
-  show /tmp/mic-busy.log
-  check "mic busy: second open fails naming the device" "status $busy" \
-    grep -q "^mic: hw:Loopback,1,0: device busy" /tmp/mic-busy.log
-  $P device play hw:Loopback,0,0 /tmp/reference.wav --pad-ms 200 > /tmp/play.log 2>&1 || fail "play" "$(cat /tmp/play.log)"
-  show /tmp/play.log
-fi
-wait $recorder
-status=$?
-show /tmp/mic.log
-grep "^mic hw:Loopback" /tmp/mic.log | sed "s/^/vm-info: /"
-check "mic record 4 s at 16000 Hz" "status $status" grep -q "^mic summary: frames=64000 rate=16000 " /tmp/mic.log
-$P device compare /tmp/reference.wav /tmp/recorded.raw --max-gap-ms 4 --allowed-gaps 1 > /tmp/compare.log 2>&1
-status=$?
-show /tmp/compare.log
-check "mic loopback samples match (one 4 ms gap allowed)" "status $status" [ $status -eq 0 ]
+attempt=1
+until loopback_attempt $attempt || [ $attempt -ge 3 ]; do attempt=$((attempt + 1)); done
+check "mic record 4 s at 16000 Hz" "status $record_status" grep -q "^mic summary: frames=64000 rate=16000 " /tmp/mic.log
+check "mic loopback samples match (one 4 ms gap allowed; attempt $attempt of 3)" "status $status" [ $status -eq 0 ]
 
 # Overrun: stop reading for longer than the 128 ms buffer; the read loop must recover,
 # count it, and still deliver the whole second.
