@@ -42,8 +42,11 @@ var targets: [Target] = [
     .target(name: "PerchFrontends", dependencies: ["PerchRuntime", "PerchMedia"], swiftSettings: swiftSettings),
     // Devices: V4L2 camera, ALSA capture, GPIO, and synthetic sources with the same interfaces.
     .target(name: "PerchDevices", dependencies: ["PerchSystem", "CPerchSystem", "PerchMedia"], swiftSettings: swiftSettings),
+    // The daemon's pure core: configuration, rules and events, results, bounded queues.
+    .target(name: "PerchDaemonCore", dependencies: ["PerchSystem"], swiftSettings: swiftSettings),
     // Command implementations shared by the executables (model tools, self-checks).
-    .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchMedia", "PerchFrontends", "PerchDevices"],
+    .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchMedia", "PerchFrontends", "PerchDevices",
+                                               "PerchDaemonCore"],
             swiftSettings: swiftSettings),
     .executableTarget(name: "perchd", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
     .executableTarget(name: "perch", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
@@ -58,6 +61,7 @@ if !embedded {
         .testTarget(name: "PerchFrontendsTests", dependencies: ["PerchFrontends", "PerchMedia", "PerchRuntime"]),
         .testTarget(name: "PerchDevicesTests", dependencies: ["PerchDevices", "PerchMedia", "PerchSystem"]),
         .testTarget(name: "PerchCLITests", dependencies: ["PerchTools"]),
+        .testTarget(name: "PerchDaemonCoreTests", dependencies: ["PerchDaemonCore", "PerchSystem"]),
     ]
 }
 

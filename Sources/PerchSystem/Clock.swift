@@ -27,3 +27,9 @@ public enum MonotonicClock {
         sleep(nanoseconds: deadline - nanoseconds)
     }
 }
+
+/// Wall-clock time, for event timestamps people read (never for deadlines: it jumps).
+public enum WallClock {
+    /// Milliseconds since the Unix epoch. The corresponding C function is `clock_gettime(CLOCK_REALTIME)`.
+    public static var unixMilliseconds: Int64 { perch_realtime_ns() / 1_000_000 }
+}

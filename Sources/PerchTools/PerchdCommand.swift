@@ -1,3 +1,4 @@
+import PerchDaemonCore
 import PerchSystem
 
 /// `perchd`: argument parsing and start-up. The pipeline itself is added by the daemon issue.
@@ -7,6 +8,11 @@ public enum PerchdCommand {
         .flag("version", short: "V", help: "print the version and exit"),
         .value("log-level", short: "l", valueName: "LEVEL",
                help: "error, warning, notice, info (default) or debug; or 3-7"),
+        .value("check-config", valueName: "FILE",
+               help: "validate the configuration FILE, print a summary and exit (1 if invalid)"),
+        .value("set", valueName: "SECTION.KEY=VALUE",
+               help: "override a configuration value, e.g. camera.fps=10 (repeatable)"),
+        .value("socket", valueName: "PATH", help: "listen on PATH instead of the configured socket"),
     ]
 
     static var helpText: String {
@@ -41,6 +47,12 @@ public enum PerchdCommand {
             printLine("perchd " + PerchVersion.string + " (" + PerchVersion.architecture + ", "
                       + PerchVersion.buildMode + ")")
             return 0
+        }
+        if let path = parsed.value("check-config") {
+            var overrides = parsed.allValues("set").map { ConfigOverride.setting($0) }
+            if let socket = parsed.value("socket") { overrides.append(.socketPath(socket)) }
+            if let level = parsed.value("log-level") { overrides.append(.logLevel(level)) }
+            return CheckConfigCommand.run(path: path, overrides: overrides)
         }
         Log.notice("perchd " + PerchVersion.string + " starting (log level " + Log.level.name + ")")
         Log.error("no pipeline to run: this build has no daemon configuration support yet")

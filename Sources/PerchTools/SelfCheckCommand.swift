@@ -30,6 +30,7 @@ public enum SelfCheckCommand {
         MediaSelfChecks.run(runner)
         FrontendSelfChecks.run(runner)
         DeviceSelfChecks.run(runner)
+        DaemonCoreSelfChecks.run(runner)
         printLine(runner.summary)
         return runner.failed == 0 ? 0 : 1
     }

@@ -1,0 +1,74 @@
+import PerchSystem
+
+/// The most recent `capacity` mono Int16 samples. The capture thread appends periods; the
+/// inference thread cuts the latest N samples (a feature window) whenever it runs.
+public final class AudioRingBuffer: @unchecked Sendable {
+    public let capacity: Int
+    private let mutex = PthreadMutex()
+    private let grew = PthreadCondition()
+    private var samples: [Int16]
+    /// Where the next sample goes.
+    private var writeIndex = 0
+    private var written: UInt64 = 0
+
+    public init(capacity: Int) {
+        precondition(capacity > 0, "AudioRingBuffer needs room for at least one sample")
+        self.capacity = capacity
+        samples = [Int16](repeating: 0, count: capacity)
+    }
+
+    /// Appends samples; when more than `capacity` arrive at once only the last ones are kept.
+    public func append(_ newSamples: UnsafeBufferPointer<Int16>) {
+        mutex.withLock {
+            written += UInt64(newSamples.count)
+            let keep = newSamples.count > capacity ? newSamples[(newSamples.count - capacity)...] : newSamples[...]
+            for sample in keep {
+                samples[writeIndex] = sample
+                writeIndex = writeIndex + 1 == capacity ? 0 : writeIndex + 1
+            }
+            grew.broadcast()
+        }
+    }
+
+    public func append(_ newSamples: [Int16]) {
+        newSamples.withUnsafeBufferPointer { append($0) }
+    }
+
+    /// Samples appended since creation, including ones already overwritten.
+    public var totalSamples: UInt64 { mutex.withLock { written } }
+
+    /// The latest `count` samples, oldest first; nil until that many have arrived or when
+    /// `count` exceeds the capacity.
+    public func latest(_ count: Int) -> [Int16]? {
+        var window = [Int16](repeating: 0, count: count)
+        let ok = window.withUnsafeMutableBufferPointer { latest(into: $0) }
+        return ok ? window : nil
+    }
+
+    /// Fills `window` with the latest `window.count` samples, oldest first, without
+    /// allocating; returns false (leaving it untouched) when there are not enough.
+    public func latest(into window: UnsafeMutableBufferPointer<Int16>) -> Bool {
+        mutex.withLock {
+            let count = window.count
+            guard count <= capacity, UInt64(count) <= written else { return false }
+            var index = (writeIndex - count + capacity) % capacity
+            for i in 0..<count {
+                window[i] = samples[index]
+                index = index + 1 == capacity ? 0 : index + 1
+            }
+            return true
+        }
+    }
+
+    /// Waits until `totalSamples` reaches `total` or `timeoutMilliseconds` pass; returns
+    /// whether it did. Lets inference wait for the next hop of audio.
+    public func wait(untilTotal total: UInt64, timeoutMilliseconds: Int) -> Bool {
+        let deadline = MonotonicClock.nanoseconds + Int64(max(0, timeoutMilliseconds)) * 1_000_000
+        mutex.lock()
+        defer { mutex.unlock() }
+        while written < total {
+            if !grew.wait(mutex, untilMonotonicNanoseconds: deadline) { break }
+        }
+        return written >= total
+    }
+}
