@@ -167,17 +167,32 @@ def set_seeds(seed):
 
 
 def train_model(labels, x_img, x_aud, y, args, spec, tag):
+    """Trains on the first (1 - val_fraction) of the samples, reports loss on the rest. Frames are
+    mirrored left-right at random (a room seen mirrored has the same labels)."""
+    import tensorflow as tf
     import keras
     import avmodel
     set_seeds(args.seed)
     full = avmodel.build(labels, batch=None, image_shape=(spec[1], spec[0], spec[2]))
     model = keras.Model(full.inputs, full.outputs[0])
-    steps = args.epochs * int(np.ceil(len(y) * (1 - args.val_fraction) / args.batch))
-    schedule = keras.optimizers.schedules.CosineDecay(args.lr, steps, warmup_target=None, alpha=0.02)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss=keras.losses.BinaryCrossentropy())
+    n_train = int(round(len(y) * (1 - args.val_fraction)))
+    steps = args.epochs * int(np.ceil(n_train / args.batch))
+    schedule = keras.optimizers.schedules.CosineDecay(args.lr, steps, alpha=0.02)
+    model.compile(optimizer=keras.optimizers.AdamW(schedule, weight_decay=args.weight_decay),
+                  loss=keras.losses.BinaryCrossentropy())
+
+    def mirror(inputs_targets, r):
+        (img, aud), target = inputs_targets
+        img = tf.cond(r % 2 == 0, lambda: img, lambda: tf.reverse(img, axis=[1]))
+        return {"image": img, "spectrogram": aud}, target
+
+    train = tf.data.Dataset.from_tensor_slices(((x_img[:n_train], x_aud[:n_train]), y[:n_train]))
+    train = train.shuffle(n_train, seed=args.seed, reshuffle_each_iteration=True)
+    train = tf.data.Dataset.zip((train, tf.data.Dataset.random(seed=args.seed))).map(mirror).batch(args.batch)
+    val = tf.data.Dataset.from_tensor_slices(({"image": x_img[n_train:], "spectrogram": x_aud[n_train:]},
+                                              y[n_train:])).batch(256)
     t0 = time.time()
-    history = model.fit({"image": x_img, "spectrogram": x_aud}, y, batch_size=args.batch, epochs=args.epochs,
-                        validation_split=args.val_fraction, shuffle=True, verbose=0,
+    history = model.fit(train, validation_data=val, epochs=args.epochs, verbose=0,
                         callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=lambda e, l: log(
                             f"  [{tag}] epoch {e + 1}/{args.epochs}: loss {l['loss']:.4f} val_loss {l['val_loss']:.4f}"))])
     log(f"  [{tag}] trained in {time.time() - t0:.0f} s")
@@ -301,6 +316,7 @@ def main():
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--val-fraction", type=float, default=0.1)
+    ap.add_argument("--weight-decay", type=float, default=1e-4)
     ap.add_argument("--image", default="64x64x3", help="model image input WxHxC (default 64x64x3)")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N training samples (quick runs)")
     ap.add_argument("--ablation", action="store_true",
@@ -411,18 +427,20 @@ def main():
         if j is not None:
             picks.append(j)
     rng = np.random.default_rng(args.seed + 2)
-    samples = [(te_names[j], [None, None]) for j in picks]
-    for j, (_, tensors) in zip(picks, samples):
+    samples = [(te_names[j], [None, None], [labels[k] for k in np.flatnonzero(te_y[j])]) for j in picks]
+    for j, (_, tensors, _) in zip(picks, samples):
         tensors[i_img], tensors[i_aud] = te_img_q[j:j + 1], te_aud_q[j:j + 1]
     for r in range(args.random_samples):
         tensors = [None, None]
         tensors[i_img] = rng.integers(-128, 128, te_img_q[:1].shape, dtype=np.int8)
         tensors[i_aud] = rng.integers(-128, 128, te_aud_q[:1].shape, dtype=np.int8)
-        samples.append((f"random{r}", tensors))
+        samples.append((f"random{r}", tensors, None))
     manifest_samples = []
-    for name, tensors in samples:
+    for name, tensors, truth in samples:
         outs = micro.run(tensors)
         entry = {"name": name, "inputs": [], "outputs": []}
+        if truth is not None:
+            entry["labels"] = truth  # the held-out sample's true labels
         for k, t in enumerate(tensors):
             path = f"samples/in-{name}-{k}.bin"
             t.astype(np.int8).tofile(os.path.join(args.out, path))
@@ -489,7 +507,8 @@ def main():
         },
         "training": {"data": os.path.abspath(args.data), "dataset": dataset_summary,
                      "train_samples": int(len(tr_y)), "test_samples": int(len(te_y)), "test_split": test_source,
-                     "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "optimizer": "Adam, cosine decay",
+                     "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "optimizer": f"AdamW (weight decay {args.weight_decay}), cosine decay",
+                     "augmentation": "random left-right mirror of the frame",
                      "loss": "binary cross-entropy", "val_fraction": args.val_fraction, "seed": args.seed,
                      "representative_samples": int(len(rep)), "fit": fit, "ablation_fit": ablation_fit,
                      "tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__,
