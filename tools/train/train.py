@@ -3,7 +3,7 @@
 TensorFlow Lite model, measures float and int8 accuracy on the held-out split, and writes the
 model, its labels, its metadata and reference samples (outputs of TFLite Micro's kernels).
 
-    tools/train/train.py --data DIR --out models/perch-av [--epochs 30] [--seed 1234]
+    tools/train/train.py --data DIR --out models/perch-av [--epochs 25] [--seed 1234] [--ablation]
 
 DIR (see README.md): labels.txt, train/labels.csv + train/NAME.wav + train/NAME.{ppm,bmp,pgm},
 optionally test/ in the same layout (otherwise a seeded 20 % of train is held out).
@@ -311,7 +311,7 @@ def main():
     ap.add_argument("--data", required=True, help="dataset folder (labels.txt, train/, optional test/)")
     ap.add_argument("--out", required=True, help="model folder to write, e.g. models/perch-av")
     ap.add_argument("--perch", help="perch executable (default: .build/release/perch of this repository)")
-    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--epochs", type=int, default=25)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=1234)
@@ -483,6 +483,7 @@ def main():
         "frames": FRAMES, "features": FEATURES,
         "meaning": "micro_speech features: 30 ms windows every 20 ms, 40 mel channels, noise reduction, PCAN, log; "
                    "int8 exactly as perch writes them (float value = int8/128)"}
+    n_img, n_aud = full.token_counts
     metadata = {
         "name": os.path.basename(os.path.normpath(args.out)),
         "description": "Perch audio-visual Transformer: camera frame + 1 s of audio -> multi-label smart-home events",
@@ -497,10 +498,11 @@ def main():
         "labels_output_index": o_lab,
         "threshold": 0.5,
         "architecture": {
-            "image_encoder": f"{w}x{h}x{c} -> Conv3x3/2(16)+BN+ReLU, 3 x [DW3x3/2+BN+ReLU, PW(32|48|64)+BN+ReLU] -> 4x4x64 = 16 tokens",
+            "image_encoder": f"{w}x{h}x{c} -> Conv3x3/2(16)+BN+ReLU, 3 x [DW3x3/2+BN+ReLU, PW(32|48|64)+BN+ReLU] "
+                             f"-> {n_img} tokens of 64",
             "audio_encoder": "49x40x1 -> Conv3x3/2(16)+BN+ReLU, 2 x [DW3x3/2+BN+ReLU, PW(32|48)+BN+ReLU] -> 7x5x48 -> 7 time tokens of 240",
             "projection": "per-modality Dense to d=32, learned per-position and modality embeddings",
-            "transformer": "1 block, 23 tokens, 2 heads of 16, self-attention across both modalities, FFN 64 (ReLU), "
+            "transformer": f"1 block, {n_img + n_aud} tokens, 2 heads of 16, self-attention across both modalities, FFN 64 (ReLU), "
                            "residual + explicit layer norm (MEAN/SUB/MUL/RSQRT) after attention and after FFN",
             "fusion": "mean of image tokens ++ mean of audio tokens (64) -> Dense(labels) -> sigmoid",
             "attribution": "softmax attention of the block summed over image keys and over audio keys, averaged over heads and queries",
