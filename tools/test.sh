@@ -8,10 +8,11 @@
 # 3. embedded x86_64: cross/build.sh x86_64, self-check and --version natively
 # 4. embedded aarch64: cross/build.sh aarch64, self-check and --version under qemu
 #    (cortex-a72: no dotprod, as a Raspberry Pi 4; max: with dotprod)
-# Both embedded builds also run every reference model sample through `perch model run`
-# (tools/check-models.sh) and compare byte for byte.
 # 5. device tests in a VM per architecture (Tests/vm/run.sh): the embedded perch against
 #    vivid, snd-aloop and gpio-sim in a Debian kernel under qemu-system (TCG)
+# Both embedded builds also run every reference model sample (../shared/models) and every
+# sample of the models shipped in models/ through `perch model run` (tools/check-models.sh)
+# and compare byte for byte.
 # Ends with one line "total: N passed, N failed" over every test and check it ran.
 set -uo pipefail
 
@@ -95,6 +96,10 @@ for arch in x86_64 aarch64; do
     status=$?
     grep -E "^FAIL" "$logs/models-$arch-$cpu.log" | head -20
     count_summary "$label reference models, perch model run" "$logs/models-$arch-$cpu.log" "$status"
+    tools/check-models.sh "${runner}$out/perch" "$repo/models" > "$logs/default-models-$arch-$cpu.log" 2>&1
+    status=$?
+    grep -E "^FAIL" "$logs/default-models-$arch-$cpu.log" | head -20
+    count_summary "$label shipped models (models/), perch model run" "$logs/default-models-$arch-$cpu.log" "$status"
     unset QEMU_CPU
   done
 
