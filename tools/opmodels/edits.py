@@ -1,0 +1,61 @@
+"""Flatbuffer edits for what the converter never emits (SQUEEZE, SOFTMAX beta != 1).
+
+Each edit takes a converted model as the schema's object tree (ModelT) and changes one operator;
+the edited model is what TFLite Micro then runs, so the outputs stay TFLite Micro's own.
+"""
+import flatbuffers
+from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema_fb
+
+
+def parse(model_bytes):
+    return schema_fb.ModelT.InitFromObj(schema_fb.Model.GetRootAsModel(bytearray(model_bytes), 0))
+
+
+def serialize(model):
+    builder = flatbuffers.Builder(4096)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
+def builtin_code(opcode):
+    return max(opcode.builtinCode, opcode.deprecatedBuiltinCode)
+
+
+def opcode_index(model, code):
+    for i, opcode in enumerate(model.operatorCodes):
+        if builtin_code(opcode) == code:
+            return i
+    opcode = schema_fb.OperatorCodeT()
+    opcode.builtinCode = code
+    opcode.deprecatedBuiltinCode = min(code, 127)
+    opcode.version = 1
+    model.operatorCodes.append(opcode)
+    return len(model.operatorCodes) - 1
+
+
+def only_op(model, code):
+    ops = [op for op in model.subgraphs[0].operators if builtin_code(model.operatorCodes[op.opcodeIndex]) == code]
+    if len(ops) != 1:
+        raise ValueError("expected one operator with code %d, found %d" % (code, len(ops)))
+    return ops[0]
+
+
+def reshape_to_squeeze(dims):
+    """Turns the model's one RESHAPE into SQUEEZE(squeeze_dims=dims); the shape tensor is left unused."""
+    def edit(model):
+        op = only_op(model, schema_fb.BuiltinOperator.RESHAPE)
+        op.opcodeIndex = opcode_index(model, schema_fb.BuiltinOperator.SQUEEZE)
+        op.inputs = op.inputs[:1]
+        options = schema_fb.SqueezeOptionsT()
+        options.squeezeDims = list(dims)
+        op.builtinOptionsType = schema_fb.BuiltinOptions.SqueezeOptions
+        op.builtinOptions = options
+    edit.about = "RESHAPE rewritten as SQUEEZE(%s)" % ",".join(str(d) for d in dims)
+    return edit
+
+
+def softmax_beta(beta):
+    def edit(model):
+        only_op(model, schema_fb.BuiltinOperator.SOFTMAX).builtinOptions.beta = beta
+    edit.about = "SOFTMAX beta set to %g" % beta
+    return edit

@@ -1,0 +1,359 @@
+"""The op-model cases: each is a tiny tf.function plus how to quantize it.
+
+A case's `build(rng)` draws its weights from `rng` (seeded by the case name) and returns the
+function to convert. `ranges` gives each input's representative (calibration) range, which sets
+its quantization scale; different ranges give inputs different scales on purpose.
+"""
+import numpy as np
+import tensorflow as tf
+
+import edits
+
+
+class Case:
+    def __init__(self, name, inputs, build, about, io="int8", per_channel=True, ranges=None,
+                 outputs=1, expect=(), sample_real=None, edit=None):
+        self.name = name
+        self.inputs = inputs
+        self.build = build
+        self.about = about
+        self.io = (io, io) if isinstance(io, str) else io
+        self.per_channel = per_channel
+        self.ranges = ranges or [(-1.0, 1.0)] * len(inputs)
+        self.outputs = outputs
+        self.expect = expect
+        # Real-valued range to draw quantized samples from (default: the whole integer range).
+        self.sample_real = sample_real
+        # A flatbuffer edit (edits.py) for what the converter never emits.
+        self.edit = edit
+
+
+def const(rng, shape, scale=0.5):
+    return tf.constant(rng.uniform(-scale, scale, shape).astype(np.float32))
+
+
+def act(name):
+    return {"none": lambda x: x, "relu": tf.nn.relu, "relu6": tf.nn.relu6}[name]
+
+
+# ---- convolutions -------------------------------------------------------------------------
+
+def conv(shape, filt, out_c, stride=1, padding="SAME", dilation=1, bias=True, activation="none", groups=1):
+    def build(rng):
+        w = const(rng, [filt, filt, shape[3] // groups, out_c])
+        b = const(rng, [out_c], 0.2)
+
+        def f(x):
+            y = tf.nn.conv2d(x, w, strides=stride, padding=padding, dilations=dilation)
+            return act(activation)(y + b if bias else y)
+        return f
+    return build
+
+
+def depthwise(shape, filt, multiplier=1, stride=1, padding="SAME", dilation=1, bias=True, activation="none"):
+    def build(rng):
+        w = const(rng, [filt, filt, shape[3], multiplier])
+        b = const(rng, [shape[3] * multiplier], 0.2)
+
+        def f(x):
+            y = tf.nn.depthwise_conv2d(x, w, strides=[1, stride, stride, 1], padding=padding,
+                                       dilations=[dilation, dilation])
+            return act(activation)(y + b if bias else y)
+        return f
+    return build
+
+
+def dense(in_shape, units, bias=True, activation="none"):
+    def build(rng):
+        w = const(rng, [in_shape[-1], units])
+        b = const(rng, [units], 0.2)
+
+        def f(x):
+            y = tf.matmul(x, w)
+            return act(activation)(y + b if bias else y)
+        return f
+    return build
+
+
+def conv_cases():
+    c = []
+    c.append(Case("conv_3x3_same_relu", [[1, 8, 8, 3]], conv([1, 8, 8, 3], 3, 4, activation="relu"),
+                  "3x3 SAME stride 1, bias, fused RELU", expect=["CONV_2D"]))
+    c.append(Case("conv_3x3_s2_valid_relu6", [[1, 9, 9, 3]], conv([1, 9, 9, 3], 3, 5, stride=2, padding="VALID",
+                  activation="relu6"), "3x3 VALID stride 2, fused RELU6", expect=["CONV_2D"]))
+    c.append(Case("conv_3x3_s2_same_odd", [[1, 9, 7, 2]], conv([1, 9, 7, 2], 3, 4, stride=2),
+                  "3x3 SAME stride 2 on 9x7 (padding on both sides)", expect=["CONV_2D"]))
+    c.append(Case("conv_2x2_s2_same_even", [[1, 8, 6, 3]], conv([1, 8, 6, 3], 2, 4, stride=2, activation="relu"),
+                  "2x2 SAME stride 2 on 8x6, fused RELU", expect=["CONV_2D"]))
+    c.append(Case("conv_dil2_same_nobias", [[1, 9, 9, 3]], conv([1, 9, 9, 3], 3, 4, dilation=2, bias=False),
+                  "3x3 dilation 2 SAME, no bias", expect=["CONV_2D"]))
+    c.append(Case("conv_dil2_valid", [[1, 10, 10, 2]], conv([1, 10, 10, 2], 3, 3, padding="VALID", dilation=2),
+                  "3x3 dilation 2 VALID", expect=["CONV_2D"]))
+    c.append(Case("conv_pt_3x3_same_relu", [[1, 8, 8, 3]], conv([1, 8, 8, 3], 3, 4, activation="relu"),
+                  "3x3 SAME, per-tensor weights, fused RELU", per_channel=False, expect=["CONV_2D"]))
+    c.append(Case("conv_pt_s2_valid_nobias", [[1, 7, 7, 4]], conv([1, 7, 7, 4], 3, 3, stride=2, padding="VALID",
+                  bias=False), "3x3 VALID stride 2, per-tensor weights, no bias", per_channel=False,
+                  expect=["CONV_2D"]))
+    c.append(Case("conv_1x1_relu6", [[1, 5, 5, 8]], conv([1, 5, 5, 8], 1, 6, activation="relu6"),
+                  "1x1 pointwise, fused RELU6", expect=["CONV_2D"]))
+    c.append(Case("conv_grouped", [[1, 6, 6, 4]], conv([1, 6, 6, 4], 3, 6, groups=2),
+                  "3x3 SAME, 2 groups (filter in-depth 2 of 4 input channels)", expect=["CONV_2D"]))
+    c.append(Case("dw_3x3_same_relu", [[1, 8, 8, 4]], depthwise([1, 8, 8, 4], 3, activation="relu"),
+                  "depthwise 3x3 SAME, multiplier 1, fused RELU", expect=["DEPTHWISE_CONV_2D"]))
+    c.append(Case("dw_mult2_s2_valid_relu6", [[1, 9, 9, 3]], depthwise([1, 9, 9, 3], 3, multiplier=2, stride=2,
+                  padding="VALID", activation="relu6"), "depthwise multiplier 2, VALID stride 2, RELU6",
+                  expect=["DEPTHWISE_CONV_2D"]))
+    c.append(Case("dw_mult2_s2_same", [[1, 8, 7, 2]], depthwise([1, 8, 7, 2], 5, multiplier=2, stride=2),
+                  "depthwise 5x5 multiplier 2, SAME stride 2", expect=["DEPTHWISE_CONV_2D"]))
+    c.append(Case("dw_dil2_same_nobias", [[1, 9, 9, 4]], depthwise([1, 9, 9, 4], 3, dilation=2, bias=False),
+                  "depthwise 3x3 dilation 2 SAME, no bias", expect=["DEPTHWISE_CONV_2D"]))
+    c.append(Case("dw_pt_3x3_same", [[1, 6, 6, 4]], depthwise([1, 6, 6, 4], 3, multiplier=2, activation="relu6"),
+                  "depthwise multiplier 2, per-tensor weights, RELU6", per_channel=False,
+                  expect=["DEPTHWISE_CONV_2D"]))
+    c.append(Case("fc_bias_relu", [[1, 16]], dense([1, 16], 8, activation="relu"),
+                  "fully connected with bias, fused RELU", expect=["FULLY_CONNECTED"]))
+    c.append(Case("fc_nobias", [[2, 12]], dense([2, 12], 5, bias=False),
+                  "fully connected without bias, batch 2", expect=["FULLY_CONNECTED"]))
+    c.append(Case("fc_keepdims_relu6", [[1, 4, 16]], dense([1, 4, 16], 6, activation="relu6"),
+                  "rank-3 input (keep_num_dims), fused RELU6", expect=["FULLY_CONNECTED"]))
+    c.append(Case("fc_pt", [[3, 10]], dense([3, 10], 7),
+                  "fully connected, per-tensor weights", per_channel=False, expect=["FULLY_CONNECTED"]))
+    return c
+
+
+# ---- pooling, shapes, data movement --------------------------------------------------------
+
+def fn(f):
+    """A case without weights."""
+    return lambda rng: f
+
+
+def pool_cases():
+    c = []
+    c.append(Case("avgpool_2x2_s2_valid", [[1, 8, 8, 3]],
+                  fn(lambda x: tf.nn.avg_pool2d(x, 2, 2, "VALID")), "2x2 VALID stride 2",
+                  expect=["AVERAGE_POOL_2D"]))
+    c.append(Case("avgpool_3x3_s2_same", [[1, 7, 8, 2]],
+                  fn(lambda x: tf.nn.avg_pool2d(x, 3, 2, "SAME")),
+                  "3x3 SAME stride 2 on 7x8 (edge windows average fewer elements)", expect=["AVERAGE_POOL_2D"]))
+    c.append(Case("avgpool_3x3_s1_same_relu6", [[1, 5, 5, 4]],
+                  fn(lambda x: tf.nn.relu6(tf.nn.avg_pool2d(x, 3, 1, "SAME"))),
+                  "3x3 SAME stride 1, then RELU6 (fused if the converter fuses it)", ranges=[(-3.0, 8.0)],
+                  expect=["AVERAGE_POOL_2D"]))
+    c.append(Case("maxpool_2x2_s2_same_odd", [[1, 7, 7, 3]],
+                  fn(lambda x: tf.nn.max_pool2d(x, 2, 2, "SAME")), "2x2 SAME stride 2 on 7x7",
+                  expect=["MAX_POOL_2D"]))
+    c.append(Case("maxpool_3x3_s2_valid_relu", [[1, 9, 9, 2]],
+                  fn(lambda x: tf.nn.relu(tf.nn.max_pool2d(x, 3, 2, "VALID"))),
+                  "3x3 VALID stride 2, then RELU", expect=["MAX_POOL_2D"]))
+    c.append(Case("reshape_4d_2d", [[1, 4, 3, 2]], fn(lambda x: tf.reshape(x, [1, 24])),
+                  "RESHAPE [1,4,3,2] -> [1,24]", expect=["RESHAPE"]))
+    c.append(Case("squeeze_axis1", [[1, 1, 6, 4]], fn(lambda x: tf.squeeze(x, axis=[1])),
+                  "SQUEEZE of axis 1 (the converter's RESHAPE, edited)", edit=edits.reshape_to_squeeze([1]),
+                  expect=["SQUEEZE"]))
+    c.append(Case("squeeze_all", [[1, 5, 1, 3]], fn(lambda x: tf.squeeze(x)),
+                  "SQUEEZE of every size-1 axis (empty squeeze_dims, edited)", edit=edits.reshape_to_squeeze([]),
+                  expect=["SQUEEZE"]))
+    c.append(Case("squeeze_negative_axes", [[2, 1, 3, 1]], fn(lambda x: tf.squeeze(x, axis=[-1, -3])),
+                  "SQUEEZE of axes -1 and -3 (edited)", edit=edits.reshape_to_squeeze([-1, -3]),
+                  expect=["SQUEEZE"]))
+    c.append(Case("transpose_3d", [[2, 3, 4]], fn(lambda x: tf.transpose(x, [2, 0, 1])),
+                  "TRANSPOSE 3-D perm [2,0,1]", expect=["TRANSPOSE"]))
+    c.append(Case("transpose_4d", [[1, 3, 4, 5]], fn(lambda x: tf.transpose(x, [0, 3, 1, 2])),
+                  "TRANSPOSE 4-D NHWC->NCHW", expect=["TRANSPOSE"]))
+    c.append(Case("transpose_5d", [[2, 2, 3, 4, 3]], fn(lambda x: tf.transpose(x, [4, 2, 0, 3, 1])),
+                  "TRANSPOSE 5-D perm [4,2,0,3,1]", expect=["TRANSPOSE"]))
+    c.append(Case("pad_4d_hw", [[1, 4, 5, 3]], fn(lambda x: tf.pad(x, [[0, 0], [1, 2], [2, 1], [0, 0]])),
+                  "PAD 4-D, height and width, asymmetric", ranges=[(0.5, 3.0)], expect=["PAD"]))
+    c.append(Case("pad_4d_all", [[1, 2, 3, 2]], fn(lambda x: tf.pad(x, [[1, 0], [0, 1], [1, 1], [2, 1]])),
+                  "PAD 4-D on every axis", expect=["PAD"]))
+    c.append(Case("pad_2d", [[3, 5]], fn(lambda x: tf.pad(x, [[1, 1], [0, 3]])),
+                  "PAD 2-D", ranges=[(-2.0, -0.5)], expect=["PAD"]))
+    c.append(Case("concat_same_range", [[1, 4, 4, 3], [1, 4, 4, 2]], fn(lambda a, b: tf.concat([a, b], axis=3)),
+                  "CONCATENATION on channels, inputs calibrated alike", expect=["CONCATENATION"]))
+    c.append(Case("concat_diff_scales", [[1, 3, 4], [1, 2, 4]], fn(lambda a, b: tf.concat([a, b], axis=1)),
+                  "CONCATENATION of inputs calibrated to ranges 1 and 6 apart", ranges=[(-1.0, 1.0), (-6.0, 5.0)],
+                  expect=["CONCATENATION"]))
+    c.append(Case("concat_requantized", [[1, 3, 4], [1, 2, 4]],
+                  fn(lambda a, b: tf.concat([tf.tanh(a), tf.nn.relu(b)], axis=1)),
+                  "CONCATENATION of TANH (scale 1/128) and RELU outputs of other scales",
+                  ranges=[(-2.0, 2.0), (-1.0, 5.0)], expect=["CONCATENATION"]))
+    c.append(Case("concat_three_axis_last", [[2, 3], [2, 1], [2, 4]],
+                  fn(lambda a, b, d: tf.concat([a, b, d], axis=-1)), "CONCATENATION of three inputs, last axis",
+                  ranges=[(-1.0, 1.0), (-2.0, 2.0), (0.0, 3.0)], expect=["CONCATENATION"]))
+    c.append(Case("strided_slice_basic", [[1, 6, 8, 3]], fn(lambda x: x[:, 1:5, 2:7, :]),
+                  "STRIDED_SLICE begin/end with begin and end masks", expect=["STRIDED_SLICE"]))
+    c.append(Case("strided_slice_strides", [[1, 7, 9, 4]], fn(lambda x: x[:, ::2, 1::3, 1:]),
+                  "STRIDED_SLICE strides 2 and 3", expect=["STRIDED_SLICE"]))
+    c.append(Case("strided_slice_negative", [[1, 6, 8, 2]], fn(lambda x: x[:, ::-1, 6:1:-2, :]),
+                  "STRIDED_SLICE negative strides", expect=["STRIDED_SLICE"]))
+    c.append(Case("strided_slice_shrink", [[2, 5, 6]], fn(lambda x: x[1, :, 2:5]),
+                  "STRIDED_SLICE with shrink_axis_mask", expect=["STRIDED_SLICE"]))
+    c.append(Case("strided_slice_ellipsis", [[1, 4, 5, 6]], fn(lambda x: x[..., 1:4]),
+                  "STRIDED_SLICE with an ellipsis", expect=["STRIDED_SLICE"]))
+    c.append(Case("strided_slice_3d_neg_index", [[3, 4, 5]], fn(lambda x: x[-2:, 1:-1, -1:-5:-1]),
+                  "STRIDED_SLICE with negative indices and a negative stride", expect=["STRIDED_SLICE"]))
+    return c
+
+
+# ---- arithmetic, reductions, activations --------------------------------------------------
+
+def with_const(shape, scale, f):
+    """A one-input case whose second operand is a constant drawn from the case's generator."""
+    def build(rng):
+        w = const(rng, shape, scale)
+        return lambda x: f(x, w)
+    return build
+
+
+def binary_cases():
+    c = []
+    c.append(Case("add_diff_scales", [[1, 4, 4, 3], [1, 4, 4, 3]], fn(lambda a, b: a + b),
+                  "ADD, same shape, input ranges 1 and 4", ranges=[(-1.0, 1.0), (-4.0, 4.0)], expect=["ADD"]))
+    c.append(Case("add_broadcast_relu", [[1, 4, 4, 3], [1, 1, 1, 3]], fn(lambda a, b: tf.nn.relu(a + b)),
+                  "ADD broadcasting [1,1,1,3], fused RELU", ranges=[(-1.0, 1.0), (-0.5, 2.0)], expect=["ADD"]))
+    c.append(Case("add_broadcast_rows_relu6", [[2, 1, 5], [1, 3, 1]], fn(lambda a, b: tf.nn.relu6(a + b)),
+                  "ADD broadcasting both inputs, fused RELU6", ranges=[(-3.0, 5.0), (-1.0, 4.0)], expect=["ADD"]))
+    c.append(Case("add_const", [[1, 3, 3, 4]],
+                  with_const([4], 2.0, lambda x, w: x + w), "ADD of a constant vector",
+                  expect=["ADD"]))
+    c.append(Case("sub_diff_scales", [[1, 5, 6], [1, 5, 6]], fn(lambda a, b: a - b),
+                  "SUB, input ranges 1 and 3", ranges=[(-1.0, 1.0), (-3.0, 2.0)], expect=["SUB"]))
+    c.append(Case("sub_broadcast_relu6", [[1, 4, 4, 3], [1, 4, 1, 3]], fn(lambda a, b: tf.nn.relu6(a - b)),
+                  "SUB broadcasting, fused RELU6", ranges=[(-2.0, 6.0), (-2.0, 2.0)], expect=["SUB"]))
+    c.append(Case("sub_broadcast_relu", [[3, 1], [1, 4]], fn(lambda a, b: tf.nn.relu(b - a)),
+                  "SUB broadcasting an outer difference, fused RELU", ranges=[(-1.0, 1.0), (0.0, 2.0)],
+                  expect=["SUB"]))
+    c.append(Case("mul_diff_scales", [[1, 4, 4, 3], [1, 4, 4, 3]], fn(lambda a, b: a * b),
+                  "MUL, input ranges 1 and 5", ranges=[(-1.0, 1.0), (-5.0, 5.0)], expect=["MUL"]))
+    c.append(Case("mul_broadcast_relu", [[1, 4, 4, 3], [1, 1, 1, 3]], fn(lambda a, b: tf.nn.relu(a * b)),
+                  "MUL broadcasting, fused RELU", ranges=[(-2.0, 2.0), (-1.0, 3.0)], expect=["MUL"]))
+    c.append(Case("mul_broadcast_relu6", [[2, 3, 1], [1, 1, 4]], fn(lambda a, b: tf.nn.relu6(a * b)),
+                  "MUL broadcasting both inputs, fused RELU6", ranges=[(-4.0, 4.0), (-3.0, 3.0)], expect=["MUL"]))
+    c.append(Case("mul_const", [[1, 6, 4]], with_const([6, 1], 3.0, lambda x, w: x * w),
+                  "MUL by a constant", expect=["MUL"]))
+    c.append(Case("bmm_plain", [[1, 4, 8], [1, 8, 6]], fn(lambda a, b: tf.matmul(a, b)),
+                  "BATCH_MATMUL of two inputs", ranges=[(-1.0, 1.0), (-2.0, 2.0)], expect=["BATCH_MATMUL"]))
+    c.append(Case("bmm_adj_x", [[2, 8, 4], [2, 8, 5]], fn(lambda a, b: tf.matmul(a, b, adjoint_a=True)),
+                  "BATCH_MATMUL adj_x", expect=["BATCH_MATMUL"]))
+    c.append(Case("bmm_adj_y", [[2, 3, 7], [2, 5, 7]], fn(lambda a, b: tf.matmul(a, b, adjoint_b=True)),
+                  "BATCH_MATMUL adj_y", ranges=[(-1.0, 1.0), (-0.5, 1.5)], expect=["BATCH_MATMUL"]))
+    c.append(Case("bmm_broadcast", [[2, 3, 4, 6], [1, 6, 5]], fn(lambda a, b: tf.matmul(a, b)),
+                  "BATCH_MATMUL broadcasting the batch dims", expect=["BATCH_MATMUL"]))
+    return c
+
+
+def reduce_cases():
+    c = []
+    c.append(Case("mean_hw_keep", [[1, 5, 4, 3]], fn(lambda x: tf.reduce_mean(x, axis=[1, 2], keepdims=True)),
+                  "MEAN over H,W, keep_dims", expect=["MEAN"]))
+    c.append(Case("mean_hw_nokeep", [[2, 3, 4, 5]], fn(lambda x: tf.reduce_mean(x, axis=[1, 2])),
+                  "MEAN over H,W, keep_dims false", ranges=[(-0.5, 2.0)], expect=["MEAN"]))
+    c.append(Case("mean_last_nokeep", [[1, 6, 8]], fn(lambda x: tf.reduce_mean(x, axis=-1)),
+                  "MEAN over the last axis", expect=["MEAN"]))
+    c.append(Case("mean_axis1_keep", [[2, 7, 3]], fn(lambda x: tf.reduce_mean(x, axis=1, keepdims=True)),
+                  "MEAN over a middle axis, keep_dims", ranges=[(-3.0, 1.0)], expect=["MEAN"]))
+    c.append(Case("mean_all", [[1, 3, 4, 2]], fn(lambda x: tf.reduce_mean(x, axis=[1, 2, 3])),
+                  "MEAN over three axes", expect=["MEAN"]))
+    c.append(Case("rsqrt", [[1, 32]], fn(tf.math.rsqrt), "RSQRT", ranges=[(0.05, 4.0)],
+                  sample_real=(0.0, 4.0), expect=["RSQRT"]))
+    c.append(Case("softmax_2d", [[2, 10]], fn(tf.nn.softmax), "SOFTMAX over 10 classes", ranges=[(-4.0, 4.0)],
+                  expect=["SOFTMAX"]))
+    c.append(Case("softmax_of_scaled", [[1, 12]], fn(lambda x: tf.nn.softmax(x * 0.4)),
+                  "SOFTMAX of x*0.4: the converter keeps a MUL, beta stays 1", ranges=[(-8.0, 8.0)], expect=["SOFTMAX"]))
+    c.append(Case("softmax_beta_0_4", [[1, 12]], fn(tf.nn.softmax), "SOFTMAX with beta 0.4 (edited)",
+                  ranges=[(-8.0, 8.0)], edit=edits.softmax_beta(0.4), expect=["SOFTMAX"]))
+    c.append(Case("softmax_beta_3", [[2, 2, 5]], fn(tf.nn.softmax), "SOFTMAX with beta 3 (edited), rank 3",
+                  ranges=[(-2.0, 2.0)], edit=edits.softmax_beta(3.0), expect=["SOFTMAX"]))
+    c.append(Case("softmax_3d", [[1, 4, 6]], fn(tf.nn.softmax), "SOFTMAX of a rank-3 tensor",
+                  ranges=[(-10.0, 10.0)], expect=["SOFTMAX"]))
+    return c
+
+
+def hard_swish(x):
+    return x * tf.nn.relu6(x + 3.0) * (1.0 / 6.0)
+
+
+def activation_cases():
+    c = []
+    c.append(Case("logistic", [[1, 64]], fn(tf.sigmoid), "LOGISTIC", ranges=[(-6.0, 6.0)], expect=["LOGISTIC"]))
+    c.append(Case("logistic_narrow", [[4, 9]], fn(tf.sigmoid), "LOGISTIC of a narrow input range",
+                  ranges=[(-0.5, 1.0)], expect=["LOGISTIC"]))
+    c.append(Case("tanh", [[1, 64]], fn(tf.tanh), "TANH", ranges=[(-3.0, 3.0)], expect=["TANH"]))
+    c.append(Case("tanh_wide", [[2, 3, 7]], fn(tf.tanh), "TANH of a wide input range",
+                  ranges=[(-9.0, 6.0)], expect=["TANH"]))
+    c.append(Case("hard_swish", [[1, 8, 8]], fn(hard_swish), "HARD_SWISH", ranges=[(-5.0, 5.0)],
+                  expect=["HARD_SWISH"]))
+    c.append(Case("hard_swish_asym", [[2, 40]], fn(hard_swish), "HARD_SWISH of an asymmetric range",
+                  ranges=[(-1.5, 7.0)], expect=["HARD_SWISH"]))
+    c.append(Case("relu", [[1, 64]], fn(tf.nn.relu), "RELU", ranges=[(-2.0, 2.0)], expect=["RELU"]))
+    c.append(Case("relu_4d", [[1, 4, 4, 3]], fn(tf.nn.relu), "RELU, 4-D, mostly positive range",
+                  ranges=[(-0.3, 5.0)], expect=["RELU"]))
+    c.append(Case("relu6", [[1, 64]], fn(tf.nn.relu6), "RELU6", ranges=[(-3.0, 8.0)], expect=["RELU6"]))
+    c.append(Case("relu6_narrow", [[3, 11]], fn(tf.nn.relu6), "RELU6 of a range inside (0, 6)",
+                  ranges=[(-1.0, 4.0)], expect=["RELU6"]))
+    return c
+
+
+# ---- model boundaries: uint8 and float ----------------------------------------------------
+
+def tiny_cnn(rng):
+    w1 = const(rng, [3, 3, 3, 6])
+    b1 = const(rng, [6], 0.2)
+    w2 = const(rng, [3 * 3 * 6, 4])
+    b2 = const(rng, [4], 0.2)
+
+    def f(x):
+        y = tf.nn.relu(tf.nn.conv2d(x, w1, strides=2, padding="SAME") + b1)
+        y = tf.nn.max_pool2d(y, 2, 2, "VALID")
+        y = tf.reshape(y, [1, 3 * 3 * 6])
+        return tf.nn.softmax(tf.matmul(y, w2) + b2)
+    return f
+
+
+def mobile_block(rng):
+    w1 = const(rng, [1, 1, 4, 8])
+    w2 = const(rng, [3, 3, 8, 1])
+    w3 = const(rng, [8, 3])
+    b3 = const(rng, [3], 0.2)
+
+    def f(x):
+        y = hard_swish(tf.nn.conv2d(x, w1, strides=1, padding="SAME"))
+        y = tf.nn.relu6(tf.nn.depthwise_conv2d(y, w2, strides=[1, 1, 1, 1], padding="SAME"))
+        y = tf.reduce_mean(y, axis=[1, 2])
+        return tf.sigmoid(tf.matmul(y, w3) + b3)
+    return f
+
+
+def boundary_cases():
+    c = []
+    c.append(Case("io_uint8_cnn", [[1, 12, 12, 3]], tiny_cnn,
+                  "uint8 in and out: QUANTIZE, CONV_2D, MAX_POOL_2D, RESHAPE, FULLY_CONNECTED, SOFTMAX",
+                  io="uint8", ranges=[(0.0, 1.0)], expect=["QUANTIZE", "CONV_2D", "SOFTMAX"]))
+    c.append(Case("io_uint8_cnn_pt", [[1, 12, 12, 3]], tiny_cnn, "as io_uint8_cnn, per-tensor weights",
+                  io="uint8", per_channel=False, ranges=[(-1.0, 1.0)], expect=["QUANTIZE", "CONV_2D"]))
+    c.append(Case("io_float_cnn", [[1, 12, 12, 3]], tiny_cnn, "float in and out: QUANTIZE/DEQUANTIZE at the ends",
+                  io="float", ranges=[(-1.0, 1.0)], expect=["QUANTIZE", "DEQUANTIZE"]))
+    c.append(Case("io_float_cnn_pt", [[1, 12, 12, 3]], tiny_cnn, "float in and out, per-tensor weights",
+                  io="float", per_channel=False, ranges=[(0.0, 2.0)], expect=["QUANTIZE", "DEQUANTIZE"]))
+    c.append(Case("io_uint8_in_int8_out", [[1, 6, 6, 4]], mobile_block,
+                  "uint8 in, int8 out: conv, HARD_SWISH, depthwise, MEAN, FC, LOGISTIC",
+                  io=("uint8", "int8"), ranges=[(-2.0, 2.0)], expect=["QUANTIZE", "HARD_SWISH", "LOGISTIC"]))
+    c.append(Case("io_int8_in_uint8_out", [[1, 6, 6, 4]], mobile_block, "int8 in, uint8 out",
+                  io=("int8", "uint8"), ranges=[(-1.0, 3.0)], expect=["QUANTIZE", "MEAN"]))
+    c.append(Case("io_float_in_int8_out", [[1, 6, 6, 4]], mobile_block, "float in, int8 out",
+                  io=("float", "int8"), expect=["QUANTIZE", "DEPTHWISE_CONV_2D"]))
+    c.append(Case("io_int8_in_float_out", [[1, 6, 6, 4]], mobile_block, "int8 in, float out, per-tensor weights",
+                  io=("int8", "float"), per_channel=False, expect=["DEQUANTIZE", "CONV_2D"]))
+    c.append(Case("io_uint8_add", [[1, 4, 5], [1, 4, 5]], fn(lambda a, b: a + b), "uint8 in and out around ADD",
+                  io="uint8", ranges=[(-1.0, 1.0), (0.0, 3.0)], expect=["QUANTIZE", "ADD"]))
+    c.append(Case("io_float_fc", [[2, 9]], dense([2, 9], 4, activation="relu"), "float in and out around FC",
+                  io="float", ranges=[(-3.0, 3.0)], expect=["QUANTIZE", "FULLY_CONNECTED", "DEQUANTIZE"]))
+    c.append(Case("io_uint8_concat", [[1, 4], [1, 3]], fn(lambda a, b: tf.concat([a, b], axis=1)),
+                  "uint8 in and out around CONCATENATION with different input ranges",
+                  io="uint8", ranges=[(0.0, 1.0), (-2.0, 4.0)], expect=["QUANTIZE", "CONCATENATION"]))
+    return c
+
+
+def all_cases():
+    return conv_cases() + pool_cases() + binary_cases() + reduce_cases() + activation_cases() + boundary_cases()
