@@ -59,3 +59,36 @@ def softmax_beta(beta):
         only_op(model, schema_fb.BuiltinOperator.SOFTMAX).builtinOptions.beta = beta
     edit.about = "SOFTMAX beta set to %g" % beta
     return edit
+
+
+def output_like_input(code):
+    """Gives the one `code` operator's output the quantization of its input 0 (the converter
+    picks a new output scale; TFLite Micro has separate paths for equal ones)."""
+    def edit(model):
+        op = only_op(model, code)
+        tensors = model.subgraphs[0].tensors
+        tensors[op.outputs[0]].quantization = tensors[op.inputs[0]].quantization
+    edit.about = "output quantization set equal to the input's"
+    return edit
+
+
+def rescale_tensor(which, factor, zero_point_shift):
+    """Scales the quantization of the model's input or output 0 (`which`) by `factor` and
+    shifts its zero point, so the boundary QUANTIZE rescales instead of only shifting by 128."""
+    def edit(model):
+        graph = model.subgraphs[0]
+        tensor = graph.tensors[(graph.inputs if which == "input" else graph.outputs)[0]]
+        q = tensor.quantization
+        q.scale = [s * factor for s in q.scale]
+        q.zeroPoint = [z + zero_point_shift for z in q.zeroPoint]
+    edit.about = "model %s scale x%g, zero point %+d" % (which, factor, zero_point_shift)
+    return edit
+
+
+
+def chain(*edits):
+    def edit(model):
+        for e in edits:
+            e(model)
+    edit.about = "; ".join(e.about for e in edits)
+    return edit

@@ -125,6 +125,12 @@ def describe_ops(model_bytes):
     return ops
 
 
+def weight_kinds(ops):
+    """"per-channel", "per-tensor" (or both, comma-separated) over the weighted nodes; "none" without any."""
+    kinds = sorted({o["weights"] for o in ops if "weights" in o})
+    return ", ".join(kinds) if kinds else "none"
+
+
 def sample_inputs(case, details, order, k):
     """Sample k: uniform over the dtype's range (float: over the case's range widened by a
     quarter each side, so that quantization saturates), or over `case.sample_real` quantized."""
@@ -197,7 +203,7 @@ def build(case, out_dir):
         "oracle": "tflite-micro %s reference kernels; converter: tensorflow %s" % (tflm_version(), tf.__version__),
         "about": case.about,
         "io": "%s->%s" % case.io,
-        "weights": "per-channel" if case.per_channel else "per-tensor",
+        "weights": weight_kinds(ops),
         "operators": names,
         "nodes": ops,
         "inputs": [tensor_entry(d) for d in in_details],

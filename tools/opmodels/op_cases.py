@@ -355,5 +355,135 @@ def boundary_cases():
     return c
 
 
+def zeroed_conv(rng):
+    w = rng.uniform(-0.5, 0.5, [3, 3, 3, 4]).astype(np.float32)
+    w[..., 2] = 0.0
+    b = const(rng, [4], 0.2)
+    return lambda x: tf.nn.relu(tf.nn.conv2d(x, tf.constant(w), strides=1, padding="SAME") + b)
+
+
+def zeroed_dense(rng):
+    w = rng.uniform(-0.5, 0.5, [12, 5]).astype(np.float32)
+    w[:, 1] = 0.0
+    return lambda x: tf.matmul(x, tf.constant(w))
+
+
+def edge_cases():
+    """Sizes that reach the vector paths of the heavy kernels, extreme ranges, equal scales."""
+    c = []
+    c.append(Case("conv_1x1_wide", [[1, 4, 4, 32]], conv([1, 4, 4, 32], 1, 20, activation="relu"),
+                  "1x1, 32 input channels, 20 outputs", expect=["CONV_2D"]))
+    c.append(Case("conv_3x3_c16_s2_batch2", [[2, 5, 5, 16]], conv([2, 5, 5, 16], 3, 17, stride=2),
+                  "3x3 SAME stride 2, 16 input channels, batch 2", expect=["CONV_2D"]))
+    c.append(Case("conv_pt_c24", [[1, 3, 3, 24]], conv([1, 3, 3, 24], 3, 9, padding="VALID", activation="relu6"),
+                  "3x3 VALID, 24 input channels, per-tensor", per_channel=False, expect=["CONV_2D"]))
+    c.append(Case("conv_zero_channel", [[1, 5, 5, 3]], zeroed_conv,
+                  "3x3 with an all-zero output channel (per-channel scale of a zero filter)", expect=["CONV_2D"]))
+    c.append(Case("dw_c32_s2_same", [[1, 6, 6, 32]], depthwise([1, 6, 6, 32], 3, stride=2, activation="relu6"),
+                  "depthwise 32 channels, SAME stride 2", expect=["DEPTHWISE_CONV_2D"]))
+    c.append(Case("dw_c1_mult8", [[1, 7, 5, 1]], depthwise([1, 7, 5, 1], 3, multiplier=8, padding="VALID"),
+                  "depthwise 1 input channel, multiplier 8", expect=["DEPTHWISE_CONV_2D"]))
+    c.append(Case("dw_c20_mult3_pt", [[1, 4, 4, 20]], depthwise([1, 4, 4, 20], 3, multiplier=3),
+                  "depthwise 20 channels, multiplier 3, per-tensor", per_channel=False,
+                  expect=["DEPTHWISE_CONV_2D"]))
+    c.append(Case("fc_wide", [[3, 64]], dense([3, 64], 33, activation="relu6"),
+                  "fully connected 64 -> 33, batch 3", expect=["FULLY_CONNECTED"]))
+    c.append(Case("fc_wide_pt_nobias", [[2, 40]], dense([2, 40], 18, bias=False),
+                  "fully connected 40 -> 18, per-tensor, no bias", per_channel=False, expect=["FULLY_CONNECTED"]))
+    c.append(Case("fc_zero_column", [[2, 12]], zeroed_dense,
+                  "fully connected with an all-zero output column", expect=["FULLY_CONNECTED"]))
+    c.append(Case("fc_4d_input", [[1, 2, 3, 8]], dense([1, 2, 3, 8], 5),
+                  "fully connected on a rank-4 input", expect=["FULLY_CONNECTED"]))
+    c.append(Case("bmm_deep", [[1, 5, 40], [1, 40, 7]], fn(lambda a, b: tf.matmul(a, b)),
+                  "BATCH_MATMUL with depth 40", ranges=[(-1.0, 2.0), (-1.0, 1.0)], expect=["BATCH_MATMUL"]))
+    c.append(Case("bmm_adj_both_4d", [[1, 2, 6, 3], [1, 2, 5, 6]],
+                  fn(lambda a, b: tf.matmul(a, b, adjoint_a=True, adjoint_b=True)),
+                  "BATCH_MATMUL adj_x and adj_y, rank 4", expect=["BATCH_MATMUL"]))
+    c.append(Case("bmm_2d", [[4, 9], [9, 3]], fn(lambda a, b: tf.matmul(a, b)),
+                  "BATCH_MATMUL of two rank-2 inputs", expect=["BATCH_MATMUL"]))
+    c.append(Case("logistic_wide", [[2, 50]], fn(tf.sigmoid), "LOGISTIC of a range of ±40",
+                  ranges=[(-40.0, 40.0)], expect=["LOGISTIC"]))
+    c.append(Case("logistic_tiny", [[2, 50]], fn(tf.sigmoid), "LOGISTIC of a range of ±0.03",
+                  ranges=[(-0.02, 0.03)], expect=["LOGISTIC"]))
+    c.append(Case("tanh_tiny", [[2, 50]], fn(tf.tanh), "TANH of a range of ±0.05",
+                  ranges=[(-0.05, 0.05)], expect=["TANH"]))
+    c.append(Case("tanh_huge", [[2, 50]], fn(tf.tanh), "TANH of a range of ±30",
+                  ranges=[(-30.0, 30.0)], expect=["TANH"]))
+    c.append(Case("hard_swish_tiny", [[2, 50]], fn(hard_swish), "HARD_SWISH of a range of ±0.1",
+                  ranges=[(-0.1, 0.1)], expect=["HARD_SWISH"]))
+    c.append(Case("hard_swish_huge", [[2, 50]], fn(hard_swish), "HARD_SWISH of a range of -20..30",
+                  ranges=[(-20.0, 30.0)], expect=["HARD_SWISH"]))
+    c.append(Case("relu_positive", [[2, 30]], fn(tf.nn.relu), "RELU of a positive-only range",
+                  ranges=[(0.5, 3.0)], expect=["RELU"]))
+    c.append(Case("relu6_wide", [[2, 30]], fn(tf.nn.relu6), "RELU6 of a range of -40..50",
+                  ranges=[(-40.0, 50.0)], expect=["RELU6"]))
+    c.append(Case("rsqrt_small", [[1, 24]], fn(tf.math.rsqrt), "RSQRT of 0..0.01",
+                  ranges=[(0.0005, 0.01)], sample_real=(0.0, 0.01), expect=["RSQRT"]))
+    c.append(Case("rsqrt_large", [[1, 24]], fn(tf.math.rsqrt), "RSQRT of 0..1000",
+                  ranges=[(10.0, 1000.0)], sample_real=(0.0, 1000.0), expect=["RSQRT"]))
+    c.append(Case("softmax_wide", [[3, 7]], fn(tf.nn.softmax), "SOFTMAX of a range of ±100",
+                  ranges=[(-100.0, 100.0)], expect=["SOFTMAX"]))
+    c.append(Case("softmax_single", [[4, 1]], fn(tf.nn.softmax), "SOFTMAX over one class",
+                  expect=["SOFTMAX"]))
+    c.append(Case("mean_hw_same_quant", [[1, 5, 4, 3]], fn(lambda x: tf.reduce_mean(x, axis=[1, 2], keepdims=True)),
+                  "MEAN over H,W with output quantization equal to the input's (edited)",
+                  edit=edits.output_like_input(40), expect=["MEAN"]))
+    c.append(Case("mean_axis1_same_quant", [[2, 7, 3]], fn(lambda x: tf.reduce_mean(x, axis=1)),
+                  "MEAN over axis 1 with output quantization equal to the input's (edited)",
+                  edit=edits.output_like_input(40), expect=["MEAN"]))
+    c.append(Case("avgpool_global", [[1, 5, 5, 6]], fn(lambda x: tf.nn.avg_pool2d(x, 5, 1, "VALID")),
+                  "5x5 VALID on 5x5: global average", expect=["AVERAGE_POOL_2D"]))
+    c.append(Case("maxpool_1x1_s2", [[1, 6, 5, 2]], fn(lambda x: tf.nn.max_pool2d(x, 1, 2, "SAME")),
+                  "1x1 stride 2: subsampling", expect=["MAX_POOL_2D"]))
+    c.append(Case("strided_slice_clamped", [[2, 6, 4]], fn(lambda x: x[:, -10:10:3, 1:]),
+                  "STRIDED_SLICE with begin and end beyond the axis", expect=["STRIDED_SLICE"]))
+    c.append(Case("strided_slice_new_axis", [[3, 4, 5]], fn(lambda x: x[1:, tf.newaxis, ::2]),
+                  "STRIDED_SLICE with a new axis", expect=["STRIDED_SLICE"]))
+    c.append(Case("transpose_2d", [[5, 7]], fn(tf.transpose), "TRANSPOSE 2-D", expect=["TRANSPOSE"]))
+    c.append(Case("transpose_6d", [[1, 2, 2, 3, 2, 2]], fn(lambda x: tf.transpose(x, [5, 3, 1, 4, 0, 2])),
+                  "TRANSPOSE 6-D", expect=["TRANSPOSE"]))
+    c.append(Case("add_5d_broadcast", [[2, 1, 3, 1, 2], [1, 2, 1, 4, 1]], fn(lambda a, b: a + b),
+                  "ADD broadcasting in 5-D", ranges=[(-1.0, 1.0), (-2.0, 0.5)], expect=["ADD"]))
+    c.append(Case("mul_5d_broadcast", [[2, 1, 3, 1, 2], [1, 2, 1, 4, 1]], fn(lambda a, b: a * b),
+                  "MUL broadcasting in 5-D", ranges=[(-1.0, 1.0), (-2.0, 0.5)], expect=["MUL"]))
+    c.append(Case("sub_equal_scales", [[1, 3, 5]], fn(lambda a: a[:, :, :2] - a[:, :, 3:]),
+                  "SUB of two slices of one input (equal scales)", expect=["SUB"]))
+    c.append(Case("pad_5d", [[1, 2, 2, 2, 2]], fn(lambda x: tf.pad(x, [[0, 0], [1, 0], [0, 1], [1, 1], [0, 2]])),
+                  "PAD 5-D", expect=["PAD"]))
+    c.append(Case("concat_axis0_4d", [[1, 2, 2, 3], [2, 2, 2, 3]], fn(lambda a, b: tf.concat([a, b], axis=0)),
+                  "CONCATENATION on axis 0", expect=["CONCATENATION"]))
+    c.append(Case("io_uint8_rescaled", [[1, 4, 6]], fn(tf.nn.relu6),
+                  "uint8 in and out with scales and zero points not 128 apart (edited): requantizing QUANTIZE",
+                  io="uint8", ranges=[(-2.0, 7.0)],
+                  edit=edits.chain(edits.rescale_tensor("input", 1.7, -9), edits.rescale_tensor("output", 0.6, 21)),
+                  expect=["QUANTIZE", "RELU6"]))
+    return c
+
+
+# One case per operator (and weight kind) repeated with uint8 and with float model boundaries.
+BOUNDARY_VARIANTS = [
+    "conv_3x3_same_relu", "conv_pt_3x3_same_relu", "dw_3x3_same_relu", "dw_pt_3x3_same", "fc_bias_relu", "fc_pt",
+    "avgpool_3x3_s2_same", "maxpool_2x2_s2_same_odd", "reshape_4d_2d", "squeeze_axis1", "softmax_2d",
+    "transpose_4d", "bmm_adj_y", "add_broadcast_relu", "sub_broadcast_relu6", "mul_broadcast_relu",
+    "mean_hw_nokeep", "rsqrt", "pad_4d_hw", "concat_requantized", "strided_slice_negative", "logistic", "tanh",
+    "hard_swish", "relu", "relu6",
+]
+
+
+def boundary_variants(cases):
+    by_name = {c.name: c for c in cases}
+    variants = []
+    for name in BOUNDARY_VARIANTS:
+        base = by_name[name]
+        for io, suffix in (("uint8", "u8"), ("float", "f32")):
+            variants.append(Case("%s_%s" % (name, suffix), base.inputs, base.build, "%s, %s model boundaries"
+                                 % (base.about, io), io=io, per_channel=base.per_channel, ranges=base.ranges,
+                                 outputs=base.outputs, expect=list(base.expect) + ["QUANTIZE"],
+                                 sample_real=base.sample_real, edit=base.edit))
+    return variants
+
+
 def all_cases():
-    return conv_cases() + pool_cases() + binary_cases() + reduce_cases() + activation_cases() + boundary_cases()
+    cases = (conv_cases() + pool_cases() + binary_cases() + reduce_cases() + activation_cases() + boundary_cases()
+             + edge_cases())
+    return cases + boundary_variants(cases)

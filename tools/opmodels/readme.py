@@ -24,6 +24,28 @@ quarter on each side, so that quantization saturates.
 Tests/PerchRuntimeTests/OpModels` runs them through `perch model run` (tools/test.sh does so on the
 embedded x86_64 and aarch64 builds).
 
+## What the converter does (TensorFlow {tf})
+
+- SQUEEZE: never emitted; `tf.squeeze` becomes RESHAPE, with a static or a dynamic batch. The
+  `squeeze_*` models are the converter's RESHAPE turned into SQUEEZE by a flatbuffer edit
+  (`tools/opmodels/edits.py`); TFLite Micro then ran the edited model.
+- SOFTMAX beta: always 1; `softmax(x * b)` stays MUL then SOFTMAX (`softmax_of_scaled`). The
+  `softmax_beta_*` models set beta in the flatbuffer.
+- CONCATENATION: TFLite Micro requires int8 inputs with the output's scale and zero point. The
+  converter guarantees it: model inputs feeding a concatenation get the output's quantization
+  (`concat_diff_scales`, calibrated 1 and 6 apart, has one scale), and an input with a fixed
+  scale (TANH's 1/128) gets a requantizing QUANTIZE int8→int8 in front (`concat_requantized`).
+  Unequal scales therefore never reach the kernel; Perch's rescaling path for them (desktop
+  TFLite's behaviour) has no TFLite Micro oracle.
+- uint8 boundaries are QUANTIZE uint8→int8 and int8→uint8 with the same scale and zero points 128
+  apart; `io_uint8_rescaled` edits the boundary scales so those QUANTIZEs rescale as well.
+- Fully connected weights are per-channel by default; `_experimental_disable_per_channel` makes
+  every weight per-tensor.
+- Pooling takes a following RELU/RELU6 as a fused activation; `x[:, tf.newaxis]` becomes RESHAPE
+  plus STRIDED_SLICE; an all-zero filter channel gets a tiny scale (about 1e-8), never 0.
+- `mean_*_same_quant` set MEAN's output quantization to its input's (TFLite Micro has a separate
+  path for that); the converter always chooses a new output scale.
+
 | model | io | weights | operators | what it checks |
 |---|---|---|---|---|
 """
