@@ -8,8 +8,9 @@
 # 3. embedded x86_64: cross/build.sh x86_64, self-check and --version natively
 # 4. embedded aarch64: cross/build.sh aarch64, self-check and --version under qemu
 #    (cortex-a72: no dotprod, as a Raspberry Pi 4; max: with dotprod)
-# Both embedded builds also run every reference model sample through `perch model run`
-# (tools/check-models.sh) and compare byte for byte.
+# Both embedded builds also run every reference model sample and every op model sample
+# (Tests/PerchRuntimeTests/OpModels) through `perch model run` (tools/check-models.sh) and
+# compare byte for byte.
 # Ends with one line "total: N passed, N failed" over every test and check it ran.
 set -uo pipefail
 
@@ -93,6 +94,11 @@ for arch in x86_64 aarch64; do
     status=$?
     grep -E "^FAIL" "$logs/models-$arch-$cpu.log" | head -20
     count_summary "$label reference models, perch model run" "$logs/models-$arch-$cpu.log" "$status"
+    # The single-operator models made by tools/opmodels (oracle: TFLite Micro), same check.
+    tools/check-models.sh "${runner}$out/perch" Tests/PerchRuntimeTests/OpModels > "$logs/opmodels-$arch-$cpu.log" 2>&1
+    status=$?
+    grep -E "^FAIL" "$logs/opmodels-$arch-$cpu.log" | head -20
+    count_summary "$label op models, perch model run" "$logs/opmodels-$arch-$cpu.log" "$status"
     unset QEMU_CPU
   done
 done
