@@ -92,3 +92,23 @@ def chain(*edits):
             e(model)
     edit.about = "; ".join(e.about for e in edits)
     return edit
+
+
+def lone_boundary_op(code):
+    """Keeps only the model's QUANTIZE (float input) or DEQUANTIZE (float output), wired straight
+    to the model's other end, which becomes uint8 with the same scale (zero point + 128): the
+    float<->uint8 conversions that the converter never emits."""
+    def edit(model):
+        graph = model.subgraphs[0]
+        op = only_op(model, code)
+        if code == schema_fb.BuiltinOperator.DEQUANTIZE:
+            op.inputs = [graph.inputs[0]]
+            end = graph.tensors[graph.inputs[0]]
+        else:
+            op.outputs = [graph.outputs[0]]
+            end = graph.tensors[graph.outputs[0]]
+        graph.operators = [op]
+        end.type = schema_fb.TensorType.UINT8
+        end.quantization.zeroPoint = [z + 128 for z in end.quantization.zeroPoint]
+    edit.about = "every operator but the boundary one removed, the other end made uint8"
+    return edit

@@ -73,7 +73,9 @@ def write(out_dir, cases, failures, tf_version, tflm_version):
         lines.extend(notes)
     if failures:
         lines.append("\n## Cases that could not be produced\n\n")
+        known = {c.name: c.refused for c in cases if c.refused}
         for name, reason in sorted(failures.items()):
-            lines.append("- `%s`: %s\n" % (name, reason))
+            why = known.get(name)
+            lines.append("- `%s`: %s%s\n" % (name, reason, (" — " + why) if why else ""))
     with open(os.path.join(out_dir, "README.md"), "w") as f:
         f.writelines(lines)
