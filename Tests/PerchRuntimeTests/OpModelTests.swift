@@ -5,9 +5,16 @@ import XCTest
 /// The single-operator models in OpModels/ (made by tools/opmodels/make_op_models.py): every
 /// sample must reproduce TFLite Micro's reference output byte for byte.
 final class OpModelTests: XCTestCase {
+    struct Node: Decodable {
+        let op: String
+        let inputs: [String]
+        let outputs: [String]
+        let weights: String?
+    }
     struct Manifest: Decodable {
         let model: String
         let operators: [String]
+        let nodes: [Node]
         let inputs: [SharedModels.TensorSpec]
         let outputs: [SharedModels.TensorSpec]
         let samples: [SharedModels.Sample]
@@ -38,6 +45,33 @@ final class OpModelTests: XCTestCase {
             if (testRun?.totalFailureCount ?? 0) > before { failedModels.append(name) }
         }
         XCTAssertTrue(failedModels.isEmpty, "op models that differ: " + failedModels.joined(separator: ", "))
+    }
+
+    /// The operators Perch must run (the list), and the variants that need their own
+    /// model: a regenerated set that loses one fails here rather than silently.
+    func testOpModelsCoverTheOperatorList() throws {
+        let required = [
+            "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D", "RESHAPE",
+            "SOFTMAX", "TRANSPOSE", "BATCH_MATMUL", "ADD", "SUB", "MUL", "MEAN", "RSQRT", "QUANTIZE", "DEQUANTIZE",
+            "PAD", "CONCATENATION", "LOGISTIC", "TANH", "HARD_SWISH", "RELU", "RELU6", "STRIDED_SLICE", "SQUEEZE",
+        ]
+        var seen = Set<String>()
+        for (_, _, manifest) in try modelFolders() {
+            for node in manifest.nodes {
+                seen.insert(node.op)
+                seen.insert("\(node.op) \(node.inputs[0])->\(node.outputs[0])")
+                if let weights = node.weights { seen.insert("\(node.op) \(weights)") }
+            }
+        }
+        var variants = [
+            "QUANTIZE int8->uint8", "QUANTIZE uint8->int8", "QUANTIZE float32->int8", "QUANTIZE int8->int8",
+            "DEQUANTIZE int8->float32", "DEQUANTIZE uint8->float32",
+        ]
+        for op in ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"] {
+            variants += ["\(op) per-channel", "\(op) per-tensor"]
+        }
+        let missing = (required + variants).filter { !seen.contains($0) }
+        XCTAssertTrue(missing.isEmpty, "no op model has: " + missing.joined(separator: ", "))
     }
 
     private func check(_ name: String, _ url: URL, _ manifest: Manifest) throws {
