@@ -35,7 +35,8 @@ def const(rng, shape, scale=0.5):
 
 
 def act(name):
-    return {"none": lambda x: x, "relu": tf.nn.relu, "relu6": tf.nn.relu6}[name]
+    return {"none": lambda x: x, "relu": tf.nn.relu, "relu6": tf.nn.relu6,
+            "relu_n1_to_1": lambda x: tf.clip_by_value(x, -1.0, 1.0)}[name]
 
 
 # ---- convolutions -------------------------------------------------------------------------
@@ -525,6 +526,26 @@ def graph_cases():
                   outputs=2, expect=["FULLY_CONNECTED", "SOFTMAX", "TANH"]))
     c.append(Case("graph_branches", [[1, 5, 5, 3]], branches, "three branches of one input concatenated",
                   ranges=[(0.0, 2.0)], expect=["CONV_2D", "MAX_POOL_2D", "CONCATENATION"]))
+    c.append(Case("conv_relu_n1_to_1", [[1, 5, 5, 3]], conv([1, 5, 5, 3], 3, 4, activation="relu_n1_to_1"),
+                  "3x3 SAME, fused RELU_N1_TO_1 (clip to [-1, 1])", ranges=[(-2.0, 2.0)], expect=["CONV_2D"]))
+    c.append(Case("dw_relu_n1_to_1", [[1, 5, 5, 3]], depthwise([1, 5, 5, 3], 3, activation="relu_n1_to_1"),
+                  "depthwise 3x3, fused RELU_N1_TO_1", ranges=[(-3.0, 3.0)], expect=["DEPTHWISE_CONV_2D"]))
+    c.append(Case("fc_relu_n1_to_1", [[2, 10]], dense([2, 10], 6, activation="relu_n1_to_1"),
+                  "fully connected, fused RELU_N1_TO_1", ranges=[(-3.0, 3.0)], expect=["FULLY_CONNECTED"]))
+    c.append(Case("add_relu_n1_to_1", [[1, 3, 4], [1, 3, 4]],
+                  fn(lambda a, b: tf.clip_by_value(a + b, -1.0, 1.0)), "ADD, fused RELU_N1_TO_1",
+                  ranges=[(-2.0, 2.0), (-1.0, 1.0)], expect=["ADD"]))
+    c.append(Case("sub_relu_n1_to_1", [[1, 3, 4], [1, 1, 4]],
+                  fn(lambda a, b: tf.clip_by_value(a - b, -1.0, 1.0)), "SUB broadcasting, fused RELU_N1_TO_1",
+                  ranges=[(-2.0, 2.0), (-1.0, 3.0)], expect=["SUB"]))
+    c.append(Case("mul_relu_n1_to_1", [[1, 3, 4], [1, 3, 1]],
+                  fn(lambda a, b: tf.clip_by_value(a * b, -1.0, 1.0)), "MUL broadcasting, fused RELU_N1_TO_1",
+                  ranges=[(-2.0, 2.0), (-1.5, 1.5)], expect=["MUL"]))
+    c.append(Case("maxpool_relu_n1_to_1", [[1, 6, 6, 2]],
+                  fn(lambda x: tf.clip_by_value(tf.nn.max_pool2d(x, 2, 2, "VALID"), -1.0, 1.0)),
+                  "max pool, then clip to [-1, 1]", ranges=[(-3.0, 3.0)], expect=["MAX_POOL_2D"]))
+    c.append(Case("softmax_4d", [[1, 2, 3, 5]], fn(tf.nn.softmax), "SOFTMAX of a rank-4 tensor",
+                  ranges=[(-3.0, 3.0)], expect=["SOFTMAX"]))
     c.append(Case("dequantize_uint8", [[2, 17]], fn(tf.nn.relu), "DEQUANTIZE uint8 -> float32 (edited)",
                   io=("int8", "float"), ranges=[(-2.0, 3.0)],
                   edit=edits.lone_boundary_op(6), expect=["DEQUANTIZE"]))
