@@ -546,6 +546,17 @@ def graph_cases():
                   "max pool, then clip to [-1, 1]", ranges=[(-3.0, 3.0)], expect=["MAX_POOL_2D"]))
     c.append(Case("softmax_4d", [[1, 2, 3, 5]], fn(tf.nn.softmax), "SOFTMAX of a rank-4 tensor",
                   ranges=[(-3.0, 3.0)], expect=["SOFTMAX"]))
+    c.append(Case("add_6d_broadcast", [[1, 2, 1, 3, 2, 2], [2, 1, 2, 1, 1, 2]], fn(lambda a, b: a + b),
+                  "ADD broadcasting in 6-D", ranges=[(-1.0, 1.0), (-0.5, 2.0)], expect=["ADD"]))
+    c.append(Case("mul_6d_broadcast", [[1, 2, 1, 3, 2, 2], [2, 1, 2, 1, 1, 2]], fn(lambda a, b: a * b),
+                  "MUL broadcasting in 6-D", ranges=[(-1.0, 1.0), (-0.5, 2.0)], expect=["MUL"]))
+    c.append(Case("softmax_1d", [[9]], fn(tf.nn.softmax), "SOFTMAX of a rank-1 tensor", ranges=[(-5.0, 5.0)],
+                  expect=["SOFTMAX"]))
+    c.append(Case("strided_slice_5d", [[2, 3, 4, 3, 5]], fn(lambda x: x[:, 1:, ::-2, :, 1::2]),
+                  "STRIDED_SLICE of a rank-5 tensor", expect=["STRIDED_SLICE"],
+                  refused="TFLite Micro's STRIDED_SLICE takes at most 4 dimensions (strided_slice_common.cc)"))
+    c.append(Case("mean_negative_axis", [[2, 3, 5]], fn(lambda x: tf.reduce_mean(x, axis=[-2], keepdims=True)),
+                  "MEAN over axis -2", expect=["MEAN"]))
     c.append(Case("dequantize_uint8", [[2, 17]], fn(tf.nn.relu), "DEQUANTIZE uint8 -> float32 (edited)",
                   io=("int8", "float"), ranges=[(-2.0, 3.0)],
                   edit=edits.lone_boundary_op(6), expect=["DEQUANTIZE"]))

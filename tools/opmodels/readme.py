@@ -35,8 +35,9 @@ embedded x86_64 and aarch64 builds).
   converter guarantees it: model inputs feeding a concatenation get the output's quantization
   (`concat_diff_scales`, calibrated 1 and 6 apart, has one scale), and an input with a fixed
   scale (TANH's 1/128) gets a requantizing QUANTIZE int8→int8 in front (`concat_requantized`).
-  Unequal scales therefore never reach the kernel; Perch's rescaling path for them (desktop
-  TFLite's behaviour) has no TFLite Micro oracle.
+  Unequal scales therefore never reach the kernel. Desktop TFLite's reference kernels reject
+  unequal int8 scales too (its rescaling `ConcatenationWithScaling` is for uint8), so Perch's
+  rescaling path for them has no oracle at all.
 - uint8 boundaries are QUANTIZE uint8→int8 and int8→uint8 with the same scale and zero points 128
   apart; `io_uint8_rescaled` edits the boundary scales so those QUANTIZEs rescale as well.
 - Fully connected weights are per-channel by default; `_experimental_disable_per_channel` makes
