@@ -125,6 +125,11 @@ def describe_ops(model_bytes):
     return ops
 
 
+def ends(details):
+    """The distinct dtypes of a model's inputs or outputs, e.g. "uint8" or "float32"."""
+    return ",".join(sorted({tensor_entry(d)["dtype"] for d in details}))
+
+
 def weight_kinds(ops):
     """"per-channel", "per-tensor" (or both, comma-separated) over the weighted nodes; "none" without any."""
     kinds = sorted({o["weights"] for o in ops if "weights" in o})
@@ -202,7 +207,7 @@ def build(case, out_dir):
         "sha256": hashlib.sha256(model_bytes).hexdigest(),
         "oracle": "tflite-micro %s reference kernels; converter: tensorflow %s" % (tflm_version(), tf.__version__),
         "about": case.about,
-        "io": "%s->%s" % case.io,
+        "io": "%s->%s" % (ends(in_details), ends(out_details)),
         "weights": weight_kinds(ops),
         "operators": names,
         "nodes": ops,

@@ -52,14 +52,56 @@ embedded x86_64 and aarch64 builds).
 """
 
 
+ACTIVATIONS = {1: "RELU", 2: "RELU_N1_TO_1", 3: "RELU6", 4: "TANH"}
+WEIGHTED = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED")
+
+
+def matrix(manifests):
+    """Operator x model boundary dtypes x weight kind (and fused activations) over the built models."""
+    rows = {}
+    for m in manifests:
+        ends = set(m["io"].replace("->", ",").split(","))
+        for node in m["nodes"]:
+            name = node["op"]
+            if name in ("QUANTIZE", "DEQUANTIZE"):
+                name += " %s→%s" % (node["inputs"][0], node["outputs"][0])
+            row = rows.setdefault(name, {"io": set(), "per-channel": set(), "per-tensor": set(), "act": set(),
+                                         "models": 0})
+            row["io"] |= ends
+            row["models"] += 1
+            if "weights" in node:
+                row[node["weights"]] |= ends
+            a = node.get("options", {}).get("fusedActivationFunction", 0)
+            if a:
+                row["act"].add(ACTIVATIONS.get(a, str(a)))
+    order = ["int8", "uint8", "float32"]
+    listed = lambda kinds: ", ".join(k for k in order if k in kinds) or "–"  # noqa: E731
+    lines = ["\n## Support matrix these models verify\n\n",
+             "Boundaries: the dtypes of the inputs and outputs of the models the operator is checked in "
+             "(inside, it runs in int8, except QUANTIZE/DEQUANTIZE). The weight columns give the boundaries "
+             "checked with each kind of weights.\n\n",
+             "| operator | models | boundaries | per-channel weights | per-tensor weights | fused activations |\n",
+             "|---|---|---|---|---|---|\n"]
+    for name in sorted(rows):
+        row = rows[name]
+        weighted = name in WEIGHTED
+        lines.append("| %s | %d | %s | %s | %s | %s |\n" % (
+            name, row["models"], listed(row["io"]),
+            listed(row["per-channel"]) if weighted else "n/a", listed(row["per-tensor"]) if weighted else "n/a",
+            ", ".join(sorted(row["act"])) or "–"))
+    return lines
+
+
 def write(out_dir, cases, failures, tf_version, tflm_version):
     lines = [HEADER.format(tf=tf_version, tflm=tflm_version)]
     notes = []
+    manifests = []
     for case in cases:
         path = os.path.join(out_dir, case.name, "manifest.json")
         if case.name in failures or not os.path.exists(path):
             continue
         m = json.load(open(path))
+        manifests.append(m)
         ops = []
         for node in m["nodes"]:
             label = node["op"]
@@ -69,6 +111,7 @@ def write(out_dir, cases, failures, tf_version, tflm_version):
         lines.append("| %s | %s | %s | %s | %s |\n" % (case.name, m["io"], m["weights"], ", ".join(ops), case.about))
         if "converter_note" in m:
             notes.append("- `%s`: %s.\n" % (case.name, m["converter_note"]))
+    lines.extend(matrix(manifests))
     if notes:
         lines.append("\n## What the converter made differently from the TensorFlow graph\n\n")
         lines.extend(notes)
