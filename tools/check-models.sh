@@ -6,7 +6,8 @@
 #
 # PERCH is the command to run, e.g. `.build/debug/perch` or
 # `cross/run.sh .build-aarch64/release/perch` (QEMU_CPU picks the emulated CPU).
-# MODELS_DIR defaults to ../shared/models beside the repository.
+# MODELS_DIR defaults to ../shared/models beside the repository; Tests/PerchRuntimeTests/OpModels
+# (single-operator models from tools/opmodels) has the same layout.
 # Prints one line per sample and ends with "models: N passed, N failed".
 set -uo pipefail
 

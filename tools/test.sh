@@ -10,9 +10,10 @@
 #    (cortex-a72: no dotprod, as a Raspberry Pi 4; max: with dotprod)
 # 5. device tests in a VM per architecture (Tests/vm/run.sh): the embedded perch against
 #    vivid, snd-aloop and gpio-sim in a Debian kernel under qemu-system (TCG)
-# Both embedded builds also run every reference model sample (../shared/models) and every
-# sample of the models shipped in models/ through `perch model run` (tools/check-models.sh)
-# and compare byte for byte.
+# Both embedded builds also run every sample of the reference models (../shared/models),
+# of the models shipped in models/ and of the single-operator models
+# (Tests/PerchRuntimeTests/OpModels) through `perch model run` (tools/check-models.sh) and
+# compare byte for byte.
 # Ends with one line "total: N passed, N failed" over every test and check it ran.
 set -uo pipefail
 
@@ -100,6 +101,11 @@ for arch in x86_64 aarch64; do
     status=$?
     grep -E "^FAIL" "$logs/default-models-$arch-$cpu.log" | head -20
     count_summary "$label shipped models (models/), perch model run" "$logs/default-models-$arch-$cpu.log" "$status"
+    # The single-operator models made by tools/opmodels (oracle: TFLite Micro), same check.
+    tools/check-models.sh "${runner}$out/perch" Tests/PerchRuntimeTests/OpModels > "$logs/opmodels-$arch-$cpu.log" 2>&1
+    status=$?
+    grep -E "^FAIL" "$logs/opmodels-$arch-$cpu.log" | head -20
+    count_summary "$label op models, perch model run" "$logs/opmodels-$arch-$cpu.log" "$status"
     unset QEMU_CPU
   done
 

@@ -1,8 +1,9 @@
 /// CONCATENATION along one axis of any element type. For int8/uint8 inputs whose scale or
-/// zero point differs from the output's, values are requantized as TFLite's reference
-/// `ConcatenationWithScaling` does (`round(x · s_in/s_out - zp_in · s_in/s_out) + zp_out`
-/// in float, clamped), through a per-input byte table; TFLite Micro itself only accepts
-/// equal quantization, for which this is a plain copy and therefore identical.
+/// zero point differs from the output's, values are requantized with the formula of TFLite's
+/// uint8 `ConcatenationWithScaling` (`round(x · s_in/s_out - zp_in · s_in/s_out) + zp_out`
+/// in float, clamped), through a per-input byte table. TFLite Micro and desktop TFLite both
+/// reject int8 inputs with unequal quantization (and the converter never emits them), so that
+/// path has no oracle; with equal quantization this is a plain copy, checked by the op models.
 final class ConcatenationKernel: Kernel {
     struct Part {
         var data: UnsafePointer<UInt8>
