@@ -111,14 +111,6 @@ public final class V4L2Camera: FrameSource {
     private func handle(_ error: DeviceError, while action: String) {
         session?.close()
         session = nil
-        guard error.isRecoverable else {
-            state = .failed
-            Log.error("camera: " + error.description + " while " + action)
-            return
-        }
-        let delay = backoff.nextDelayMs()
-        state = .waiting(retryAtMs: MonotonicClock.milliseconds + delay, attempt: backoff.attempt)
-        Log.warning("camera: " + error.description + " while " + action + "; closed, retry "
-                    + String(backoff.attempt) + " in " + String(delay) + " ms")
+        state = backoff.stateAfter(error, device: "camera", while: action)
     }
 }

@@ -1,3 +1,5 @@
+import PerchSystem
+
 /// Where a supervised device is in its life: the state a daemon reports.
 public enum DeviceState: Equatable, Sendable {
     case closed
@@ -36,4 +38,17 @@ public struct Backoff: Sendable {
     }
 
     public mutating func reset() { attempt = 0 }
+
+    /// The state a supervised device takes after `error` closed it, with its one log line:
+    /// failed when reopening cannot help, otherwise waiting for the next attempt.
+    public mutating func stateAfter(_ error: DeviceError, device: String, while action: String) -> DeviceState {
+        guard error.isRecoverable else {
+            Log.error(device + ": " + error.description + " while " + action)
+            return .failed
+        }
+        let delay = nextDelayMs()
+        Log.warning(device + ": " + error.description + " while " + action + "; closed, retry "
+                    + String(attempt) + " in " + String(delay) + " ms")
+        return .waiting(retryAtMs: MonotonicClock.milliseconds + delay, attempt: attempt)
+    }
 }

@@ -125,14 +125,6 @@ public final class AlsaMicrophone: SampleSource {
     private func handle(_ error: DeviceError, while action: String) {
         pcm?.close()
         pcm = nil
-        guard error.isRecoverable else {
-            state = .failed
-            Log.error("microphone: " + error.description + " while " + action)
-            return
-        }
-        let delay = backoff.nextDelayMs()
-        state = .waiting(retryAtMs: MonotonicClock.milliseconds + delay, attempt: backoff.attempt)
-        Log.warning("microphone: " + error.description + " while " + action + "; closed, retry "
-                    + String(backoff.attempt) + " in " + String(delay) + " ms")
+        state = backoff.stateAfter(error, device: "microphone", while: action)
     }
 }
