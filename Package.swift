@@ -39,6 +39,8 @@ var targets: [Target] = [
     .target(name: "PerchFrontends", dependencies: ["PerchRuntime"], swiftSettings: swiftSettings),
     // Devices: V4L2 camera, ALSA capture, GPIO, and synthetic sources with the same interfaces.
     .target(name: "PerchDevices", dependencies: ["PerchSystem", "CPerchSystem"], swiftSettings: swiftSettings),
+    // JSON values, a strict RFC 8259 parser and a compact writer. Stdlib only.
+    .target(name: "PerchJSON", swiftSettings: swiftSettings),
     // Command implementations shared by the executables (model tools, self-checks).
     .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchFrontends", "PerchDevices"],
             swiftSettings: swiftSettings),
@@ -54,6 +56,7 @@ if !embedded {
         .testTarget(name: "PerchFrontendsTests", dependencies: ["PerchFrontends", "PerchRuntime"]),
         .testTarget(name: "PerchDevicesTests", dependencies: ["PerchDevices", "PerchSystem"]),
         .testTarget(name: "PerchCLITests", dependencies: ["PerchTools"]),
+        .testTarget(name: "PerchJSONTests", dependencies: ["PerchJSON", "PerchSystem"]),
     ]
 }
 

@@ -53,6 +53,9 @@ char *const *perch_argv(void);
 // locale so "2.5" means the same on every board.
 // Returns 1 and stores the value when the whole string is a number, 0 otherwise.
 int perch_parse_double(const char *text, double *value);
+// The same, but out-of-range values are not errors: overflow gives +-HUGE_VAL (infinity),
+// underflow the nearest subnormal or zero — the IEEE rounding a JSON reader wants.
+int perch_parse_double_nearest(const char *text, double *value);
 
 // --- CPU features (aarch64 dotprod is bit 20 of AT_HWCAP) ---
 static inline unsigned long perch_hwcap(void) { return getauxval(AT_HWCAP); }
