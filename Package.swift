@@ -41,6 +41,8 @@ var targets: [Target] = [
     .target(name: "PerchDevices", dependencies: ["PerchSystem", "CPerchSystem"], swiftSettings: swiftSettings),
     // JSON values, a strict RFC 8259 parser and a compact writer. Stdlib only.
     .target(name: "PerchJSON", swiftSettings: swiftSettings),
+    // HTTP/1.1 request and response parsers, response encoder, router. Bytes in, bytes out.
+    .target(name: "PerchHTTP", dependencies: ["PerchJSON"], swiftSettings: swiftSettings),
     // Command implementations shared by the executables (model tools, self-checks).
     .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchFrontends", "PerchDevices"],
             swiftSettings: swiftSettings),
@@ -57,6 +59,7 @@ if !embedded {
         .testTarget(name: "PerchDevicesTests", dependencies: ["PerchDevices", "PerchSystem"]),
         .testTarget(name: "PerchCLITests", dependencies: ["PerchTools"]),
         .testTarget(name: "PerchJSONTests", dependencies: ["PerchJSON", "PerchSystem"]),
+        .testTarget(name: "PerchHTTPTests", dependencies: ["PerchHTTP", "PerchJSON", "PerchSystem"]),
     ]
 }
 
