@@ -43,6 +43,8 @@ var targets: [Target] = [
     .target(name: "PerchJSON", swiftSettings: swiftSettings),
     // HTTP/1.1 request and response parsers, response encoder, router. Bytes in, bytes out.
     .target(name: "PerchHTTP", dependencies: ["PerchJSON"], swiftSettings: swiftSettings),
+    // The epoll HTTP server on a Unix socket: listener, systemd socket activation, streams.
+    .target(name: "PerchServer", dependencies: ["PerchSystem", "CPerchSystem", "PerchHTTP"], swiftSettings: swiftSettings),
     // Command implementations shared by the executables (model tools, self-checks).
     .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchFrontends", "PerchDevices"],
             swiftSettings: swiftSettings),
@@ -60,6 +62,7 @@ if !embedded {
         .testTarget(name: "PerchCLITests", dependencies: ["PerchTools"]),
         .testTarget(name: "PerchJSONTests", dependencies: ["PerchJSON", "PerchSystem"]),
         .testTarget(name: "PerchHTTPTests", dependencies: ["PerchHTTP", "PerchJSON", "PerchSystem"]),
+        .testTarget(name: "PerchServerTests", dependencies: ["PerchServer", "PerchHTTP", "PerchJSON", "PerchSystem"]),
     ]
 }
 

@@ -21,6 +21,9 @@ public enum Environment {
         guard let p = getenv(name) else { return nil }
         return String(cString: p)
     }
+
+    /// This process's id. The corresponding C function is `getpid`.
+    public static var processID: Int32 { getpid() }
 }
 
 /// Ends the process with `status`, flushing nothing (Perch writes unbuffered).
