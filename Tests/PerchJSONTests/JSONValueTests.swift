@@ -46,7 +46,7 @@ final class JSONValueTests: XCTestCase {
     }
 
     func testDoublesRoundTripBitForBit() throws {
-        for d in [0.1, 1.0 / 3.0, 5e-324, 1.7976931348623157e308, 123.456e78, -2.5e-7, 1e16] {
+        for d in [0.1, 1.0 / 3.0, Double.leastNonzeroMagnitude, 1.7976931348623157e308, 123.456e78, -2.5e-7, 1e16] {
             let text = JSONValue.double(d).encodedString()
             XCTAssertEqual(try parser.parse(text).doubleValue?.bitPattern, d.bitPattern, text)
         }
