@@ -46,7 +46,8 @@ var targets: [Target] = [
     // The epoll HTTP server on a Unix socket: listener, systemd socket activation, streams.
     .target(name: "PerchServer", dependencies: ["PerchSystem", "CPerchSystem", "PerchHTTP"], swiftSettings: swiftSettings),
     // Command implementations shared by the executables (model tools, self-checks).
-    .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchFrontends", "PerchDevices"],
+    .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchFrontends", "PerchDevices",
+                                               "PerchJSON", "PerchHTTP", "PerchServer"],
             swiftSettings: swiftSettings),
     .executableTarget(name: "perchd", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
     .executableTarget(name: "perch", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),

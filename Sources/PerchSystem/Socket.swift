@@ -16,9 +16,19 @@ public struct PeerCredentials: Sendable, Equatable {
 /// Typed wrappers over the socket calls of a Unix-socket server, each C call wrapped once.
 /// Descriptors are non-blocking and close-on-exec.
 public enum Socket {
-    /// A non-blocking AF_UNIX stream socket. The corresponding C function is `socket`.
-    public static func makeUnixStream() throws(Errno) -> Int32 {
-        try retryingOnInterrupt { socket(AF_UNIX, PERCH_SOCK_STREAM_FLAGS, 0) }.get()
+    /// An AF_UNIX stream socket, non-blocking unless a client asks for blocking calls.
+    /// The corresponding C function is `socket`.
+    public static func makeUnixStream(nonBlocking: Bool = true) throws(Errno) -> Int32 {
+        let flags = nonBlocking ? PERCH_SOCK_STREAM_FLAGS : PERCH_SOCK_STREAM_BLOCKING_FLAGS
+        return try retryingOnInterrupt { socket(AF_UNIX, flags, 0) }.get()
+    }
+
+    /// Bounds blocking receives and sends on a client socket: past the timeout they report
+    /// "nothing now" (nil) instead of waiting forever. The corresponding C options are
+    /// `SO_RCVTIMEO` and `SO_SNDTIMEO`.
+    public static func setTimeouts(_ fd: Int32, milliseconds: Int64) throws(Errno) {
+        _ = try retryingOnInterrupt { perch_socket_timeout(fd, SO_RCVTIMEO, milliseconds) }.get()
+        _ = try retryingOnInterrupt { perch_socket_timeout(fd, SO_SNDTIMEO, milliseconds) }.get()
     }
 
     /// The corresponding C function is `bind`.

@@ -28,6 +28,7 @@ public enum SelfCheckCommand {
         ArgumentSelfChecks.run(runner)
         RuntimeSelfChecks.run(runner)
         FrontendSelfChecks.run(runner)
+        ProtocolSelfChecks.run(runner)
         printLine(runner.summary)
         return runner.failed == 0 ? 0 : 1
     }

@@ -114,6 +114,14 @@ static const uint32_t PERCH_EPOLLHUP = EPOLLHUP;
 static const uint32_t PERCH_EPOLLERR = EPOLLERR;
 static const int PERCH_EFD_FLAGS = EFD_NONBLOCK | EFD_CLOEXEC;
 static const int PERCH_SOCK_STREAM_FLAGS = SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
+static const int PERCH_SOCK_STREAM_BLOCKING_FLAGS = SOCK_STREAM | SOCK_CLOEXEC;
+// SO_RCVTIMEO / SO_SNDTIMEO for blocking client sockets (the perch CLI, self-checks).
+static inline int perch_socket_timeout(int fd, int option, int64_t milliseconds) {
+    struct timeval tv;
+    tv.tv_sec = (time_t)(milliseconds / 1000);
+    tv.tv_usec = (suseconds_t)((milliseconds % 1000) * 1000);
+    return setsockopt(fd, SOL_SOCKET, option, &tv, sizeof(tv));
+}
 static const int PERCH_MSG_NOSIGNAL = MSG_NOSIGNAL;
 
 // --- process arguments ---
