@@ -52,16 +52,25 @@ public func appendJSONString(_ s: String, to out: inout [UInt8]) {
     let hex: [UInt8] = Array("0123456789abcdef".utf8)
     out.append(UInt8(ascii: "\""))
     for byte in s.utf8 {
-        switch byte {
-        case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-        case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-        case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-        case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-        case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-        case 0x00..<0x20, 0x7F:
-            out.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                    hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-        default: out.append(byte)
+        // Plain comparisons, not a switch: the Embedded Swift 6.3 optimizer picked the wrong
+        // case bodies for a switch mixing `UInt8(ascii:)` patterns with integer literals here
+        // ('"' came out as \t); the self-check "json: round trip" guards this.
+        if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x7F {
+            out.append(byte)
+        } else if byte == 0x22 || byte == 0x5C {
+            out.append(0x5C)
+            out.append(byte)
+        } else if byte == 0x0A {
+            out.append(0x5C)
+            out.append(0x6E)  // n
+        } else if byte == 0x0D {
+            out.append(0x5C)
+            out.append(0x72)  // r
+        } else if byte == 0x09 {
+            out.append(0x5C)
+            out.append(0x74)  // t
+        } else {
+            out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])  // \u00XX
         }
     }
     out.append(UInt8(ascii: "\""))

@@ -93,7 +93,9 @@ extension HTTPServer {
         let keepAlive = request.head.keepAlive && !stopping
         let context = RequestContext(connectionID: connection.id, peer: connection.peer, mailbox: mailbox)
         switch handler(request, context) {
-        case .response(let response):
+        case .response(var response):
+            // A 1.0 client keeps the connection only if the answer says so (RFC 9112 §C.2.2).
+            if keepAlive && request.head.version == .http1_0 { response.headers.set("Connection", "keep-alive") }
             connection.enqueue(response.encoded(keepAlive: keepAlive, includeBody: request.method != "HEAD"), now: now)
             if !keepAlive { connection.closeAfterFlush = true }
         case .stream(let stream, let status, var headers):

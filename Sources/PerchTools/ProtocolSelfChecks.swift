@@ -17,13 +17,16 @@ enum ProtocolSelfChecks {
 
     static func json(_ r: CheckRunner) {
         let text = #"{"version":"0.1","uptime":9223372036854775807,"score":0.93,"tiny":5e-324,"#
-            + #""labels":["yes","no"],"ok":true,"none":null,"esc":"a\"b\\c\n\u00e9\ud83d\ude00"}"#
+            + #""labels":["yes","no"],"ok":true,"none":null,"esc":"a\"b\\c\n\u00e9\u00C9\ud83d\ude00\t\u0001","#
+            + #""neg":-12,"low":-0.5e-3}"#
         guard let value = try? parser.parse(text) else { return r.check("json: parse document", false) }
-        r.check("json: key order kept", value.objectValue?.keys == ["version", "uptime", "score", "tiny", "labels", "ok", "none", "esc"])
+        r.check("json: key order kept", value.objectValue?.keys
+                    == ["version", "uptime", "score", "tiny", "labels", "ok", "none", "esc", "neg", "low"])
+        r.check("json: negative numbers", value["neg"] == .integer(-12) && value["low"] == .double(-0.0005))
         r.check("json: Int64.max exact", value["uptime"] == .integer(Int64.max))
         r.check("json: double", value["score"] == .double(0.93))
         r.check("json: subnormal", value["tiny"]?.doubleValue?.bitPattern == 1)
-        r.check("json: escapes and surrogate pair", value["esc"] == .string("a\"b\\c\né😀"))
+        r.check("json: escapes and surrogate pair", value["esc"] == .string("a\"b\\c\néÉ😀\t\u{1}"))
         let encoded = value.encoded()
         r.check("json: round trip", (try? parser.parse(encoded)) == value, String(decoding: encoded, as: UTF8.self))
         for d in [0.1, 1.0 / 3.0, 1e16, -2.5e-7, 1.7976931348623157e308] {
@@ -59,6 +62,13 @@ enum ProtocolSelfChecks {
         var p = HTTPRequestParser(limits: HTTPRequestLimits(maxHeadBytes: 32, maxBodyBytes: 8))
         p.append(Array("GET / HTTP/1.1\r\nHost: a\r\nX: 0123456789abcdef\r\n\r\n".utf8))
         if case .error(let e) = p.next() { r.expectEqual("http: header limit is 431", e.status.code, 431) } else { r.check("http: header limit", false) }
+        // Every tchar in a header name is accepted; a '(' in the method is not.
+        var tokens = HTTPRequestParser()
+        tokens.append(Array("GET / HTTP/1.1\r\nHost: a\r\nX-!#$%&'*+.^_`|~09az: v\r\n\r\nG(T / HTTP/1.1\r\n\r\n".utf8))
+        if case .request(let request) = tokens.next() {
+            r.check("http: token characters in header names", request.head.headers["x-!#$%&'*+.^_`|~09AZ"] == "v")
+        } else { r.check("http: token characters in header names", false) }
+        if case .error(let e) = tokens.next() { r.expectEqual("http: '(' in a method is 400", e.status.code, 400) } else { r.check("http: '(' in a method", false) }
         var router = HTTPRouter<Int>()
         router.add("GET", "/v1/models/{name}", 1)
         if case .matched(1, let parameters) = router.route(method: "GET", path: "/v1/models/kws") {
