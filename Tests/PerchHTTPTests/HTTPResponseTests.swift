@@ -142,3 +142,26 @@ final class HTTPResponseTests: XCTestCase {
         XCTAssertThrowsError(try splitter.append(Array("efghijkl".utf8)))
     }
 }
+
+final class JSONRequestBodyTests: XCTestCase {
+    func request(_ contentType: String?, _ body: String) -> HTTPRequest {
+        var headers = HTTPHeaders([("Host", "perch")])
+        if let contentType { headers.add("Content-Type", contentType) }
+        return HTTPRequest(head: HTTPRequestHead(method: "POST", target: "/", path: "/", query: nil, version: .http1_1,
+                                                 headers: headers), body: Array(body.utf8))
+    }
+
+    func testJSONBodiesAreParsedOrRejectedWith415And400() {
+        let parser = JSONParser(parseDouble: parseDoubleNearest)
+        guard case .value(let value) = request("application/json; charset=utf-8", #"{"threshold":0.5}"#).jsonBody(parser)
+        else { return XCTFail("valid body rejected") }
+        XCTAssertEqual(value["threshold"], .double(0.5))
+        guard case .rejected(let wrongType) = request("text/plain", "{}").jsonBody(parser) else { return XCTFail() }
+        XCTAssertEqual(wrongType.status.code, 415)
+        guard case .rejected(let missingType) = request(nil, "{}").jsonBody(parser) else { return XCTFail() }
+        XCTAssertEqual(missingType.status.code, 415)
+        guard case .rejected(let malformed) = request("application/json", "{\"a\":}").jsonBody(parser) else { return XCTFail() }
+        XCTAssertEqual(malformed.status.code, 400)
+        XCTAssertTrue(String(decoding: malformed.body, as: UTF8.self).contains("at byte 5"))
+    }
+}
