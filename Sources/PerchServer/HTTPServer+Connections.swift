@@ -134,7 +134,10 @@ extension HTTPServer {
         var touched: [Connection] = []
         for entry in messages {
             guard let connection = connections[entry.stream.connectionID], connection.stream === entry.stream else {
-                continue  // the connection is gone; its owner was told already
+                // The connection is gone (its owner was told), or the stream was made but
+                // never returned in `.stream`: tell the owner once, so it stops sending.
+                mailbox.reportClosed(entry.stream, .peerClosed)
+                continue
             }
             switch entry.message {
             case .data(let bytes):

@@ -42,7 +42,8 @@ public final class HTTPServer: @unchecked Sendable {
         mailbox.requestStop()
     }
 
-    /// Serves until `stop()`. Throws only when the loop itself cannot go on (epoll fails).
+    /// Serves until `stop()`; call it once, on the thread that is to be the loop thread.
+    /// Throws only when the loop itself cannot go on (epoll fails).
     public func run() throws(ServerError) {
         try withErrno("epoll_ctl listener") { () throws(Errno) in
             try epoll.add(listener.fd, events: .readable, token: HTTPServer.listenerToken)
