@@ -50,9 +50,13 @@ var targets: [Target] = [
     .target(name: "PerchHTTP", dependencies: ["PerchJSON"], swiftSettings: swiftSettings),
     // The epoll HTTP server on a Unix socket: listener, systemd socket activation, streams.
     .target(name: "PerchServer", dependencies: ["PerchSystem", "CPerchSystem", "PerchHTTP"], swiftSettings: swiftSettings),
+    // The running daemon: capture and inference threads, GPIO actions, the socket API, lifecycle.
+    .target(name: "PerchDaemon", dependencies: ["PerchSystem", "CPerchSystem", "PerchRuntime", "PerchMedia", "PerchFrontends",
+                                                "PerchDevices", "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer"],
+            swiftSettings: swiftSettings),
     // Command implementations shared by the executables (model tools, self-checks).
     .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchMedia", "PerchFrontends", "PerchDevices",
-                                               "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer"],
+                                               "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer", "PerchDaemon"],
             swiftSettings: swiftSettings),
     .executableTarget(name: "perchd", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
     .executableTarget(name: "perch", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
