@@ -40,3 +40,48 @@ public enum FileSystem {
         throw Errno(result)
     }
 }
+
+extension FileSystem {
+    /// Creates a directory; an existing one is fine. The corresponding C function is `mkdir`.
+    public static func makeDirectory(_ path: String, mode: UInt32 = 0o755) throws(Errno) {
+        if mkdir(path, mode_t(mode)) != 0 {
+            let error = Errno.current
+            if error.code != EEXIST { throw error }
+        }
+    }
+
+    /// The corresponding C function is `chdir`.
+    public static func changeDirectory(_ path: String) throws(Errno) {
+        if chdir(path) != 0 { throw Errno.current }
+    }
+
+    /// Whether `path` exists (access F_OK).
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    /// The running executable's absolute path, from /proc/self/exe.
+    public static func executablePath() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = perch_executable_path(&buffer, 4096)
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The directory part of `path` ("/a/b/c" -> "/a/b"; "c" -> ".").
+    public static func directoryName(_ path: String) -> String {
+        var bytes = Array(path.utf8)
+        while bytes.count > 1 && bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return "." }
+        if slash == 0 { return "/" }
+        return String(decoding: bytes[0..<slash], as: UTF8.self)
+    }
+}
+
+extension FileSystem {
+    /// The current working directory. The corresponding C function is `getcwd`.
+    public static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, 4096) != nil else { return "." }
+        let length = buffer.firstIndex(of: 0) ?? 0
+        return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

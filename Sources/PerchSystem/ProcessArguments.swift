@@ -24,6 +24,8 @@ public enum Environment {
 
     /// This process's id. The corresponding C function is `getpid`.
     public static var processID: Int32 { getpid() }
+    /// The real user id. The corresponding C function is `getuid`.
+    public static var userID: UInt32 { getuid() }
 }
 
 /// Ends the process with `status`, flushing nothing (Perch writes unbuffered).

@@ -145,6 +145,40 @@ static inline int perch_socket_timeout(int fd, int option, int64_t milliseconds)
 }
 static const int PERCH_MSG_NOSIGNAL = MSG_NOSIGNAL;
 
+// --- daemon signals: blocked in every thread, taken by one thread with sigtimedwait ---
+static inline void perch_daemon_sigset(sigset_t *set) {
+    sigemptyset(set);
+    sigaddset(set, SIGHUP);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+}
+// Blocks SIGHUP/SIGTERM/SIGINT in the calling thread (threads created later inherit the
+// mask) and ignores SIGPIPE. Returns 0 or an errno.
+static inline int perch_block_daemon_signals(void) {
+    sigset_t set;
+    perch_daemon_sigset(&set);
+    signal(SIGPIPE, SIG_IGN);
+    return pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+// The next pending daemon signal, or 0 when none came within timeout_ms.
+static inline int perch_wait_daemon_signal(int timeout_ms) {
+    sigset_t set;
+    perch_daemon_sigset(&set);
+    struct timespec timeout = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L };
+    int signo = sigtimedwait(&set, NULL, &timeout);
+    return signo < 0 ? 0 : signo;
+}
+static inline int perch_raise_reload(void) { return kill(getpid(), SIGHUP); }
+static const int PERCH_SIGHUP = SIGHUP;
+static const int PERCH_SIGTERM = SIGTERM;
+static const int PERCH_SIGINT = SIGINT;
+// The running executable's path (readlink /proc/self/exe); length or -1 with errno.
+static inline long perch_executable_path(char *buffer, unsigned long size) {
+    long n = readlink("/proc/self/exe", buffer, size - 1);
+    if (n >= 0) buffer[n] = 0;
+    return n;
+}
+
 // --- process arguments ---
 // Embedded Swift has no CommandLine; shim.c captures argc/argv at start-up (glibc passes
 // them to .init_array functions), which works the same in both build modes.
