@@ -1,5 +1,12 @@
+import CPerchSystem
 import PerchDaemonCore
 import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
 import PerchSystem
 
 /// One camera's capture thread: frames are copied into every consuming model's queue

@@ -1,5 +1,13 @@
+import CPerchSystem
+import PerchDaemonCore
 import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
 import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
 
 /// A camera frame copied out of the device's buffer, so it can wait in a model's queue.
 public struct CapturedFrame: Sendable {

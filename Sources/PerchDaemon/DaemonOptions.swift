@@ -1,4 +1,13 @@
+import CPerchSystem
 import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
 
 /// What perchd was asked to run, after argument parsing.
 public struct DaemonOptions {

@@ -1,4 +1,12 @@
+import CPerchSystem
 import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
 import PerchSystem
 
 /// What outlives a reload: the event bus (so /v1/events clients keep their stream), the

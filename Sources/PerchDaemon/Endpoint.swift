@@ -1,3 +1,13 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
 /// The socket API's operations; `all` is what the router serves and what
 /// docs/openapi.yaml must describe.
 public enum Endpoint: Sendable, CaseIterable {

@@ -1,5 +1,11 @@
+import CPerchSystem
 import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
 import PerchJSON
+import PerchMedia
+import PerchRuntime
 import PerchServer
 import PerchSystem
 

@@ -1,3 +1,12 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
 import PerchSystem
 
 /// The newest audio feature frames (40 int8 each) of one microphone, for the models' audio

@@ -1,5 +1,12 @@
+import CPerchSystem
 import PerchDaemonCore
 import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
 import PerchSystem
 
 /// One command for an output line's worker thread.

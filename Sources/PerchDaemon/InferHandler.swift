@@ -1,7 +1,13 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
 import PerchHTTP
 import PerchJSON
 import PerchMedia
+import PerchRuntime
 import PerchServer
+import PerchSystem
 
 /// POST /v1/infer?model=NAME: an uploaded image (BMP/PPM) or WAV clip replaces the model's
 /// live image or audio input for one inference. The upload is decoded here (400 when it is

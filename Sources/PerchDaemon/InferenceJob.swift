@@ -1,4 +1,13 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
 import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
 
 /// An inference run outside the model's schedule: a POST /v1/infer upload or a GPIO trigger.
 /// `image`/`audio` replace the live source on the model's image/audio input.

@@ -1,3 +1,13 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
 /// GET /v1/metrics: the Prometheus text exposition format (version 0.0.4).
 enum Metrics {
     static func escape(_ value: String) -> String {

@@ -1,6 +1,12 @@
+import CPerchSystem
 import PerchDaemonCore
 import PerchDevices
 import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
 import PerchSystem
 
 /// One microphone's capture thread: periods are mixed to mono, resampled to 16 kHz when

@@ -1,6 +1,12 @@
+import CPerchSystem
 import PerchDaemonCore
+import PerchDevices
 import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
 import PerchRuntime
+import PerchServer
 import PerchSystem
 
 /// Loads one `[model]`, checks its tensors against the configuration and wires its inputs

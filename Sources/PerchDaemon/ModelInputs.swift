@@ -1,7 +1,13 @@
+import CPerchSystem
 import PerchDaemonCore
+import PerchDevices
 import PerchFrontends
+import PerchHTTP
+import PerchJSON
 import PerchMedia
 import PerchRuntime
+import PerchServer
+import PerchSystem
 
 /// A model input fed by a camera: its queue and preprocessing.
 final class ImageInput {

@@ -1,7 +1,12 @@
+import CPerchSystem
 import PerchDaemonCore
+import PerchDevices
 import PerchFrontends
+import PerchHTTP
+import PerchJSON
 import PerchMedia
 import PerchRuntime
+import PerchServer
 import PerchSystem
 
 /// One model's inference thread: at its rate it takes the newest frame, the latest audio

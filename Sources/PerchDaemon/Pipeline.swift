@@ -1,7 +1,12 @@
+import CPerchSystem
 import PerchDaemonCore
 import PerchDevices
 import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
 import PerchRuntime
+import PerchServer
 import PerchSystem
 
 /// Everything one configuration runs: sources, models, rules, GPIO. Built completely (models

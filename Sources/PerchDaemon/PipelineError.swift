@@ -1,3 +1,13 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
 /// Why a pipeline could not be built: every problem found, one message each.
 public struct PipelineError: Error {
     public var messages: [String]

@@ -1,6 +1,13 @@
+import CPerchSystem
 import PerchDaemonCore
 import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
 import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
 
 /// Builds device objects from configuration sections.
 enum SourceFactory {

@@ -1,3 +1,12 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
 import PerchSystem
 
 /// What the daemon reports about one source (camera, microphone, GPIO chip): its state,

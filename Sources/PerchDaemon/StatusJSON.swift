@@ -1,5 +1,13 @@
+import CPerchSystem
 import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
 import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
 
 /// JSON bodies of GET /v1/status, /v1/models and /v1/results/latest.
 enum StatusJSON {

@@ -1,4 +1,5 @@
 import PerchHTTP
+import PerchDaemonCore
 import PerchJSON
 import PerchServer
 import PerchSystem
