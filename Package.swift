@@ -75,6 +75,7 @@ if !embedded {
         .testTarget(name: "PerchJSONTests", dependencies: ["PerchJSON", "PerchSystem"]),
         .testTarget(name: "PerchHTTPTests", dependencies: ["PerchHTTP", "PerchJSON", "PerchSystem"]),
         .testTarget(name: "PerchServerTests", dependencies: ["PerchServer", "PerchHTTP", "PerchJSON", "PerchSystem"]),
+        .testTarget(name: "PerchDaemonTests", dependencies: ["PerchDaemon", "PerchServer", "PerchHTTP", "PerchJSON", "PerchSystem"]),
     ]
 }
 
