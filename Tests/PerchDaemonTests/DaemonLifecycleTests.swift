@@ -7,6 +7,8 @@ import PerchSystem
 import XCTest
 
 final class DaemonLifecycleTests: XCTestCase {
+    override func setUp() { signal(SIGPIPE, SIG_IGN) }
+
     func testSighupWithABadConfigKeepsTheOldPipeline() throws {
         let directory = makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -78,7 +80,7 @@ final class DaemonLifecycleTests: XCTestCase {
         let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         var rest = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : ""
         while !rest.contains("STOPPING=1") {
-            let m = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, MSG_DONTWAIT) }
+            let m = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
             if m <= 0 { break }
             rest = String(decoding: buffer[0..<m], as: UTF8.self)
         }

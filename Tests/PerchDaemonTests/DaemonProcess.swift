@@ -50,6 +50,7 @@ func waitForExit(_ pid: pid_t, timeoutSeconds: Double) -> Int32? {
     while Date() < deadline {
         let r = waitpid(pid, &status, WNOHANG)
         if r == pid { return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
+        if r < 0 { return -1 }  // already reaped
         usleep(20_000)
     }
     return nil
