@@ -39,6 +39,16 @@ enum DaemonCoreSelfChecks {
             r.check("config: device paths parse", false, error.description)
         }
         do throws(ConfigErrors) {
+            let configuration = try Configuration.parse(
+                "[camera]\ndevice = sequence:models/perch-av/demo/frames.txt\n[camera still]\ndevice = image:/srv/a.ppm\n",
+                file: "t.conf")
+            r.expectEqual("config: sequence camera", configuration.cameras.map { $0.device.description },
+                          ["sequence:models/perch-av/demo/frames.txt", "image:/srv/a.ppm"]) { $0.joined(separator: ", ") }
+            r.check("config: sequence kind", configuration.cameras.first?.device.kind == .sequence)
+        } catch {
+            r.check("config: sequence camera parses", false, error.description)
+        }
+        do throws(ConfigErrors) {
             _ = try Configuration.parse(text + "off = high\n[camra]\n", file: "t.conf")
             r.check("config: errors are found", false)
         } catch {

@@ -68,7 +68,7 @@ final class ConfigCrossCheckTests: XCTestCase {
     /// A broken section reports its own error once, not again at every section naming it.
     func testBrokenSectionsDoNotCascade() {
         XCTAssertEqual(configErrors("[camera]\ndevice = nowhere\n[model m]\nfile = m.tflite\ninput.0 = camera\nlabels = a\n[rule m.a]\non = 2\n[action x]\nrule = m.a\nchip = c\nline = 1\n"), [
-            "perchd.conf:2: [camera] device: expected a device path, test-pattern or image:PATH, got \"nowhere\"",
+            "perchd.conf:2: [camera] device: expected a device path, test-pattern, image:PATH or sequence:PATH, got \"nowhere\"",
             "perchd.conf:8: [rule m.a] on: expected a number between 0 and 1, got \"2\"",
         ])
     }

@@ -55,9 +55,15 @@ final class ConfigValueErrorTests: XCTestCase {
         ])
     }
 
+    func testSequenceCameraNeedsAPath() {
+        XCTAssertEqual(configErrors("[camera]\ndevice = sequence:\n"), [
+            "perchd.conf:2: [camera] device: expected a device path, test-pattern, image:PATH or sequence:PATH, got \"sequence:\"",
+        ])
+    }
+
     func testRequiredKeysAreReportedAtTheSectionHeader() {
         XCTAssertEqual(configErrors("[camera]\nwidth = 640\n[action a]\nrule = x.y\n"), [
-            "perchd.conf:1: [camera] device: required key missing; expected a device path, test-pattern or image:PATH",
+            "perchd.conf:1: [camera] device: required key missing; expected a device path, test-pattern, image:PATH or sequence:PATH",
             "perchd.conf:3: [action a] chip: required key missing; expected a GPIO chip such as gpiochip0",
             "perchd.conf:3: [action a] line: required key missing; expected a line offset from 0 to 1023",
         ])

@@ -102,6 +102,23 @@ final class ExampleConfigurationTests: XCTestCase {
         XCTAssertEqual(configuration.models.first?.rate, 1)
     }
 
+    func testSequenceCamera() throws {
+        let configuration = try XCTUnwrap(validConfiguration("""
+            [camera demo]
+            device = sequence:models/perch-av/demo/frames.txt
+            fps = 10
+            [camera still]
+            device = "sequence:/srv/scene frames.txt"
+            """))
+        let demo = try XCTUnwrap(configuration.camera(named: "demo"))
+        XCTAssertEqual(demo.device, .sequence(path: "models/perch-av/demo/frames.txt"))
+        XCTAssertEqual(demo.device.kind, .sequence)
+        XCTAssertEqual(demo.device.description, "sequence:models/perch-av/demo/frames.txt")
+        XCTAssertEqual(demo.framesPerSecond, 10)
+        XCTAssertEqual(configuration.camera(named: "still")?.device, .sequence(path: "/srv/scene frames.txt"))
+        XCTAssertNotEqual(CameraDevice.sequence(path: "a"), CameraDevice.image(path: "a"))
+    }
+
     func testNamedSourcesAndLabelFiles() throws {
         var configuration = try XCTUnwrap(validConfiguration("""
             [camera door]

@@ -318,10 +318,17 @@ def _paint(img, mask, colour):
     img[mask] = colour
 
 
-def render_frame(rng, person, door_open, light_on):
+def render_frame(rng, person, door_open, light_on, figure_rng=None, light_rng=None, at_door=None):
     """A 160x120 RGB frame of a room with a door: a figure present or not, the door open or
     closed, the light on or off. Centre-cropped to 120x120 by the image pipeline, so the scene
-    content lives in x in [20, 140)."""
+    content lives in x in [20, 140).
+
+    By default everything is drawn from `rng` (the dataset). A scripted scene (make_demo.py)
+    passes `figure_rng` and `light_rng` so the same room (drawn from `rng`) keeps its layout
+    whatever the figure, door and light do, and `at_door` to put the figure in the doorway
+    (True) or in the room (False)."""
+    figure_rng = rng if figure_rng is None else figure_rng
+    light_rng = rng if light_rng is None else light_rng
     h, w = FRAME_H, FRAME_W
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
     img = np.zeros((h, w, 3))
@@ -386,19 +393,20 @@ def render_frame(rng, person, door_open, light_on):
         _paint(img, _ellipse(yy, xx, top + dh * 0.52, kx, 1.8, 1.8), [0.85, 0.75, 0.3])
     # Figure: head, neck, torso, arms, legs; sometimes standing in the doorway.
     if person:
-        height = rng.uniform(42, 80)
-        if rng.random() < 0.4:
-            cx = dx + dw / 2 + rng.uniform(-4, 4)
-            feet = horizon + rng.uniform(0, 4)
+        height = figure_rng.uniform(42, 80)
+        in_doorway = figure_rng.random() < 0.4
+        if in_doorway if at_door is None else at_door:
+            cx = dx + dw / 2 + figure_rng.uniform(-4, 4)
+            feet = horizon + figure_rng.uniform(0, 4)
             height = min(height, dh + 6)
         else:
-            cx = rng.uniform(30, 130)
-            feet = horizon + rng.uniform(0, 22)
+            cx = figure_rng.uniform(30, 130)
+            feet = horizon + figure_rng.uniform(0, 22)
         head_r = height * 0.075
         shoulder = height * 0.13
-        skin = rng.uniform([0.35, 0.2, 0.12], [0.95, 0.8, 0.7])
-        shirt = rng.uniform(0, 1, 3)
-        trousers = rng.uniform(0, 0.7, 3)
+        skin = figure_rng.uniform([0.35, 0.2, 0.12], [0.95, 0.8, 0.7])
+        shirt = figure_rng.uniform(0, 1, 3)
+        trousers = figure_rng.uniform(0, 0.7, 3)
         head_y = feet - height + head_r
         torso_top = head_y + head_r * 1.4
         hip = feet - height * 0.47
@@ -406,28 +414,28 @@ def render_frame(rng, person, door_open, light_on):
         _paint(img, _rect(yy, xx, hip, cx + 1, feet, cx + shoulder * 0.8), trousers)
         _paint(img, _ellipse(yy, xx, (torso_top + hip) / 2, cx, (hip - torso_top) / 2 + 2, shoulder), shirt)
         arm_w = max(1.5, shoulder * 0.3)
-        swing = rng.uniform(-3, 3)
+        swing = figure_rng.uniform(-3, 3)
         _paint(img, _rect(yy, xx, torso_top + 1, cx - shoulder - arm_w + swing, hip + 4, cx - shoulder + swing), shirt * 0.9)
         _paint(img, _rect(yy, xx, torso_top + 1, cx + shoulder - swing, hip + 4, cx + shoulder + arm_w - swing), shirt * 0.9)
         _paint(img, _ellipse(yy, xx, head_y, cx, head_r * 1.15, head_r), skin)
-        if rng.random() < 0.6:  # hair
-            _paint(img, _ellipse(yy, xx, head_y - head_r * 0.6, cx, head_r * 0.6, head_r * 1.02), rng.uniform(0, 0.5, 3))
+        if figure_rng.random() < 0.6:  # hair
+            _paint(img, _ellipse(yy, xx, head_y - head_r * 0.6, cx, head_r * 0.6, head_r * 1.02), figure_rng.uniform(0, 0.5, 3))
     # Lighting: on = bright, warm or neutral; off = dim, bluish, with sensor gain noise.
     if light_on:
-        gain = rng.uniform(0.75, 1.2)
-        tint = rng.uniform([0.95, 0.9, 0.75], [1.05, 1.0, 1.0])
+        gain = light_rng.uniform(0.75, 1.2)
+        tint = light_rng.uniform([0.95, 0.9, 0.75], [1.05, 1.0, 1.0])
         # Light pool from a ceiling lamp.
-        lx = rng.uniform(30, 130)
+        lx = light_rng.uniform(30, 130)
         pool = 1 + 0.25 * np.exp(-((xx - lx) ** 2 + (yy - 5) ** 2) / (2 * 45 ** 2))
         img = img * gain * tint * pool[..., None]
-        noise = rng.uniform(0.005, 0.03)
+        noise = light_rng.uniform(0.005, 0.03)
     else:
-        gain = rng.uniform(0.15, 0.35)
-        tint = rng.uniform([0.6, 0.7, 0.9], [0.9, 0.95, 1.1])
+        gain = light_rng.uniform(0.15, 0.35)
+        tint = light_rng.uniform([0.6, 0.7, 0.9], [0.9, 0.95, 1.1])
         img = img * gain * tint
-        noise = rng.uniform(0.01, 0.05)
-    img = img + rng.normal(0, noise, img.shape) + rng.normal(0, noise / 2, (h, w, 1))
-    if rng.random() < 0.3:  # slight defocus
+        noise = light_rng.uniform(0.01, 0.05)
+    img = img + light_rng.normal(0, noise, img.shape) + light_rng.normal(0, noise / 2, (h, w, 1))
+    if light_rng.random() < 0.3:  # slight defocus
         img = (np.roll(img, 1, axis=1) + img + np.roll(img, -1, axis=1)) / 3
         img = (np.roll(img, 1, axis=0) + img + np.roll(img, -1, axis=0)) / 3
     return np.clip(np.round(img * 255), 0, 255).astype(np.uint8)

@@ -3,13 +3,17 @@ import PerchSystem
 /// Readers for `[camera]`, `[microphone]`, `[socket]` and `[daemon]`.
 enum BasicSections {
     static func camera(_ reader: inout SectionReader) -> CameraConfig? {
-        let device = reader.required("device", expected: "a device path, test-pattern or image:PATH") {
+        let device = reader.required("device", expected: "a device path, test-pattern, image:PATH or sequence:PATH") {
             (raw: String) -> CameraDevice? in
             guard let text = nonEmptyString(raw) else { return nil }
             if text == "test-pattern" { return .testPattern }
             if text.hasPrefix("image:") {
                 let path = String(text.dropFirst(6))
                 return path.isEmpty ? nil : .image(path: path)
+            }
+            if text.hasPrefix("sequence:") {
+                let path = String(text.dropFirst(9))
+                return path.isEmpty ? nil : .sequence(path: path)
             }
             return text.hasPrefix("/") ? .v4l2(path: text) : nil
         }

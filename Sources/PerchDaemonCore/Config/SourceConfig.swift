@@ -11,21 +11,26 @@ public struct CameraDevice: Equatable, Sendable {
         case testPattern
         /// One still image (PPM/BMP) served as every frame: `image:PATH`.
         case image
+        /// A playlist of images, each shown for its duration, looped: `sequence:PATH` to a
+        /// list file with one `FILE DURATION_MS` per line.
+        case sequence
     }
 
     public var kind: Kind
-    /// The device node or image file; empty for the test pattern.
+    /// The device node, image file or list file; empty for the test pattern.
     public var path: String
 
     public static func v4l2(path: String) -> CameraDevice { CameraDevice(kind: .v4l2, path: path) }
     public static let testPattern = CameraDevice(kind: .testPattern, path: "")
     public static func image(path: String) -> CameraDevice { CameraDevice(kind: .image, path: path) }
+    public static func sequence(path: String) -> CameraDevice { CameraDevice(kind: .sequence, path: path) }
 
     public var description: String {
         switch kind {
         case .v4l2: return path
         case .testPattern: return "test-pattern"
         case .image: return "image:" + path
+        case .sequence: return "sequence:" + path
         }
     }
 }
