@@ -27,7 +27,7 @@ enum SourceFactory {
         case .v4l2: return V4L2Camera(path: config.device.path, request: request)
         case .testPattern: return TestPatternCamera(request: request)
         case .image: return ImageFileCamera(path: config.device.path, request: request)
-        // Hook: `device = sequence:PATH` (ImageSequenceCamera, branch demo) is added here.
+        case .sequence: return ImageSequenceCamera(listPath: config.device.path, request: request)
         }
     }
 
