@@ -44,9 +44,19 @@ var targets: [Target] = [
     .target(name: "PerchDevices", dependencies: ["PerchSystem", "CPerchSystem", "PerchMedia"], swiftSettings: swiftSettings),
     // The daemon's pure core: configuration, rules and events, results, bounded queues.
     .target(name: "PerchDaemonCore", dependencies: ["PerchSystem"], swiftSettings: swiftSettings),
+    // JSON values, a strict RFC 8259 parser and a compact writer. Stdlib only.
+    .target(name: "PerchJSON", swiftSettings: swiftSettings),
+    // HTTP/1.1 request and response parsers, response encoder, router. Bytes in, bytes out.
+    .target(name: "PerchHTTP", dependencies: ["PerchJSON"], swiftSettings: swiftSettings),
+    // The epoll HTTP server on a Unix socket: listener, systemd socket activation, streams.
+    .target(name: "PerchServer", dependencies: ["PerchSystem", "CPerchSystem", "PerchHTTP"], swiftSettings: swiftSettings),
+    // The running daemon: capture and inference threads, GPIO actions, the socket API, lifecycle.
+    .target(name: "PerchDaemon", dependencies: ["PerchSystem", "CPerchSystem", "PerchRuntime", "PerchMedia", "PerchFrontends",
+                                                "PerchDevices", "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer"],
+            swiftSettings: swiftSettings),
     // Command implementations shared by the executables (model tools, self-checks).
     .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchMedia", "PerchFrontends", "PerchDevices",
-                                               "PerchDaemonCore"],
+                                               "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer", "PerchDaemon"],
             swiftSettings: swiftSettings),
     .executableTarget(name: "perchd", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
     .executableTarget(name: "perch", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
@@ -63,6 +73,10 @@ if !embedded {
         .testTarget(name: "PerchDevicesTests", dependencies: ["PerchDevices", "PerchMedia", "PerchSystem"]),
         .testTarget(name: "PerchCLITests", dependencies: ["PerchTools"]),
         .testTarget(name: "PerchDaemonCoreTests", dependencies: ["PerchDaemonCore", "PerchSystem"]),
+        .testTarget(name: "PerchJSONTests", dependencies: ["PerchJSON", "PerchSystem"]),
+        .testTarget(name: "PerchHTTPTests", dependencies: ["PerchHTTP", "PerchJSON", "PerchSystem"]),
+        .testTarget(name: "PerchServerTests", dependencies: ["PerchServer", "PerchHTTP", "PerchJSON", "PerchSystem"]),
+        .testTarget(name: "PerchDaemonTests", dependencies: ["PerchDaemon", "PerchServer", "PerchHTTP", "PerchJSON", "PerchSystem"]),
     ]
 }
 

@@ -8,6 +8,7 @@
 # 3. embedded x86_64: cross/build.sh x86_64, self-check and --version natively
 # 4. embedded aarch64: cross/build.sh aarch64, self-check and --version under qemu
 #    (cortex-a72: no dotprod, as a Raspberry Pi 4; max: with dotprod)
+# 4b. per build: perchd --demo over its socket (tools/smoke-daemon.sh)
 # 5. device tests in a VM per architecture (Tests/vm/run.sh): the embedded perch against
 #    vivid, snd-aloop and gpio-sim in a Debian kernel under qemu-system (TCG)
 # Both embedded builds also run every sample of the reference models (../shared/models),
@@ -66,6 +67,10 @@ fi
 record "host tests ($(( $(date +%s) - start )) s)" "$status"
 [ "$status" -ne 0 ] && [ -n "$summary" ] && [ "$failures" -eq 0 ] && failed=$((failed + 1))
 
+step "systemd units"
+tools/check-units.sh > "$logs/units.log" 2>&1
+record "systemd-analyze verify; $(grep '^security:' "$logs/units.log" | sed 's/^security: //')" $?
+
 for arch in x86_64 aarch64; do
   step "embedded $arch build"
   start=$(date +%s)
@@ -108,6 +113,10 @@ for arch in x86_64 aarch64; do
     count_summary "$label op models, perch model run" "$logs/opmodels-$arch-$cpu.log" "$status"
     unset QEMU_CPU
   done
+  tools/smoke-daemon.sh "$out" "${runner% }" > "$logs/smoke-daemon-$arch.log" 2>&1
+  status=$?
+  grep -E "^FAIL" "$logs/smoke-daemon-$arch.log"
+  count_summary "$arch perchd --demo over its socket" "$logs/smoke-daemon-$arch.log" "$status"
 
   step "device tests in a $arch VM"
   PERCH_VM_SKIP_BUILD=1 Tests/vm/run.sh "$arch" > "$logs/vm-$arch.log" 2>&1

@@ -25,10 +25,10 @@ public final class PthreadMutex: @unchecked Sendable {
 
     /// Runs `body` with the mutex held.
     @inline(__always)
-    public func withLock<T>(_ body: () -> T) -> T {
+    public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         lock()
         defer { unlock() }
-        return body()
+        return try body()
     }
 }
 

@@ -21,6 +21,11 @@ public enum Environment {
         guard let p = getenv(name) else { return nil }
         return String(cString: p)
     }
+
+    /// This process's id. The corresponding C function is `getpid`.
+    public static var processID: Int32 { getpid() }
+    /// The real user id. The corresponding C function is `getuid`.
+    public static var userID: UInt32 { getuid() }
 }
 
 /// Ends the process with `status`, flushing nothing (Perch writes unbuffered).
@@ -28,8 +33,18 @@ public func exitProcess(_ status: Int32) -> Never {
     exit(status)
 }
 
-/// Parses a decimal floating-point number in the C locale ("2.5", "-1e-3").
+/// Parses a decimal floating-point number in the C locale ("2.5", "-1e-3"); nil for
+/// malformed text and for values out of Double's range (overflow or underflow).
 public func parseDouble(_ text: String) -> Double? {
     var value = 0.0
     return perch_parse_double(text, &value) == 1 ? value : nil
+}
+
+/// Parses a decimal floating-point number in the C locale, correctly rounded, out-of-range
+/// values included: "1e999" is +infinity, "5e-324" the smallest subnormal, "1e-999" zero.
+/// This is the converter JSON reading needs (`JSONParser(parseDouble: parseDoubleNearest)`):
+/// every Double the writer prints must read back, subnormals too.
+public func parseDoubleNearest(_ text: String) -> Double? {
+    var value = 0.0
+    return perch_parse_double_nearest(text, &value) == 1 ? value : nil
 }

@@ -16,6 +16,10 @@ public enum PerchCommand {
             + "  image bench           image pipeline throughput\n"
             + "  device camera|mic|play|gpio|signal|compare ...\n"
             + "                        exercise a camera, microphone or GPIO chip and print measurements\n"
+            + "  status | models | results | watch | reload | metrics [--json] [--socket PATH]\n"
+            + "                        query the running perchd over its socket\n"
+            + "  infer FILE --model NAME\n"
+            + "                        run a model in perchd on an image (BMP/PPM) or WAV file\n"
     }
 
     public static func run(_ arguments: [String]) -> Int32 {
@@ -32,6 +36,8 @@ public enum PerchCommand {
             printLine("perch " + PerchVersion.string + " (" + PerchVersion.architecture + ", "
                       + PerchVersion.buildMode + ")")
             return 0
+        case "status", "models", "results", "watch", "infer", "reload", "metrics":
+            return ClientCommands.run(command, Array(rest.dropFirst()))
         case "model":
             return ModelCommands.run(Array(rest.dropFirst()))
         case "audio": return FrontendCommands.audio(Array(rest.dropFirst()))

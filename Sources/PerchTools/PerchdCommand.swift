@@ -1,10 +1,13 @@
+import PerchDaemon
 import PerchDaemonCore
 import PerchSystem
 
-/// `perchd`: argument parsing and start-up. The pipeline itself is added by the daemon issue.
+/// `perchd`: argument parsing; the daemon itself is `PerchDaemon.Daemon`.
 public enum PerchdCommand {
     static let options: [OptionSpec] = [
         .flag("help", short: "h", help: "show this help and exit"),
+        .value("config", short: "c", valueName: "FILE", help: "the configuration file (default /etc/perch/perchd.conf)"),
+        .flag("demo", help: "run without devices: the default model on a test pattern and the demo audio (config/demo.conf)"),
         .flag("version", short: "V", help: "print the version and exit"),
         .value("log-level", short: "l", valueName: "LEVEL",
                help: "error, warning, notice, info (default) or debug; or 3-7"),
@@ -54,8 +57,33 @@ public enum PerchdCommand {
             if let level = parsed.value("log-level") { overrides.append(.logLevel(level)) }
             return CheckConfigCommand.run(path: path, overrides: overrides)
         }
-        Log.notice("perchd " + PerchVersion.string + " starting (log level " + Log.level.name + ")")
-        Log.error("no pipeline to run: this build has no daemon configuration support yet")
-        return 78  // EX_CONFIG: nothing configured that could run
+        var overrides: [ConfigOverride] = []
+        var configPath = parsed.value("config") ?? "/etc/perch/perchd.conf"
+        var socket = parsed.value("socket")
+        var readyMessage: ((String) -> String)? = nil
+        if parsed.has("demo") {
+            guard let root = DemoSetup.dataRoot() else {
+                Log.error("--demo: cannot find models/perch-av and config/demo.conf near the executable or in "
+                          + DemoSetup.installedRoot)
+                return 1
+            }
+            if parsed.value("config") == nil { configPath = root + "/config/demo.conf" }
+            socket = DemoSetup.absolute(socket ?? DemoSetup.defaultSocket())
+            configPath = DemoSetup.absolute(configPath)
+            // The demo configuration names its files relative to the data root.
+            do throws(Errno) { try FileSystem.changeDirectory(root) } catch {
+                Log.error("--demo: cannot enter " + root + ": " + error.description)
+                return 1
+            }
+            readyMessage = DemoSetup.howTo
+            Log.notice("demo: data from " + root)
+        }
+        if let socket { overrides.append(.socketPath(socket)) }
+        if let level = parsed.value("log-level") { overrides.append(.logLevel(level)) }
+        overrides += parsed.allValues("set").map { ConfigOverride.setting($0) }
+        Log.notice("perchd " + PerchVersion.string + " starting with " + configPath)
+        return Daemon.run(DaemonOptions(configPath: configPath, overrides: overrides, socketPath: socket,
+                                        logLevelFromArguments: parsed.value("log-level") != nil,
+                                        version: PerchVersion.string, readyMessage: readyMessage))
     }
 }

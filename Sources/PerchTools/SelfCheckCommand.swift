@@ -31,6 +31,7 @@ public enum SelfCheckCommand {
         FrontendSelfChecks.run(runner)
         DeviceSelfChecks.run(runner)
         DaemonCoreSelfChecks.run(runner)
+        ProtocolSelfChecks.run(runner)
         printLine(runner.summary)
         return runner.failed == 0 ? 0 : 1
     }

@@ -34,6 +34,15 @@ final class SystemLayerTests: XCTestCase {
         XCTAssertNil(parseDouble("1e999"))
     }
 
+    func testParseDoubleNearestRoundsOutOfRangeValuesInsteadOfFailing() {
+        XCTAssertEqual(parseDoubleNearest("5e-324")?.bitPattern, 1)
+        XCTAssertEqual(parseDoubleNearest("1e-999"), 0)
+        XCTAssertEqual(parseDoubleNearest("1e999"), .infinity)
+        XCTAssertEqual(parseDoubleNearest("0.1"), 0.1)
+        XCTAssertNil(parseDoubleNearest("1.0x"))
+        XCTAssertNil(parseDoubleNearest(""))
+    }
+
     func testErrnoHasTheCLibraryMessage() {
         XCTAssertEqual(Errno.noEntry.description, "No such file or directory")
         XCTAssertEqual(Errno(EBUSY), Errno.busy)

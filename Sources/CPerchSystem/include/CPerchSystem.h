@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <sys/auxv.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -63,6 +64,120 @@ static inline uint32_t perch_v4l2_pix_fmt_rgb24(void) { return V4L2_PIX_FMT_RGB2
 static inline uint32_t perch_v4l2_pix_fmt_grey(void) { return V4L2_PIX_FMT_GREY; }
 static inline uint32_t perch_v4l2_pix_fmt_yuyv(void) { return V4L2_PIX_FMT_YUYV; }
 static inline uint32_t perch_v4l2_ctrl_flag_next_ctrl(void) { return V4L2_CTRL_FLAG_NEXT_CTRL; }
+// --- sockets, epoll, eventfd (the server's syscalls; Swift wrappers in PerchSystem) ---
+// struct sockaddr_un is filled here: its sun_path is a fixed C array Swift sees as a tuple.
+// Returns -1 with errno ENAMETOOLONG when the path does not fit.
+static inline int perch_fill_sockaddr_un(struct sockaddr_un *address, const char *path) {
+    size_t length = strlen(path);
+    if (length == 0 || length >= sizeof(address->sun_path)) { errno = ENAMETOOLONG; return -1; }
+    memset(address, 0, sizeof(*address));
+    address->sun_family = AF_UNIX;
+    memcpy(address->sun_path, path, length + 1);
+    return 0;
+}
+static inline int perch_bind_unix(int fd, const char *path) {
+    struct sockaddr_un address;
+    if (perch_fill_sockaddr_un(&address, path) != 0) return -1;
+    return bind(fd, (const struct sockaddr *)&address, sizeof(address));
+}
+static inline int perch_connect_unix(int fd, const char *path) {
+    struct sockaddr_un address;
+    if (perch_fill_sockaddr_un(&address, path) != 0) return -1;
+    return connect(fd, (const struct sockaddr *)&address, sizeof(address));
+}
+// accept4 and struct ucred need _GNU_SOURCE, which this header must not define: they live
+// in sockets.c. perch_accept4 returns a non-blocking, close-on-exec connection fd.
+int perch_accept4(int listen_fd);
+// SO_PEERCRED: the connecting process's uid, gid and pid as the kernel recorded them.
+int perch_peer_credentials(int fd, uint32_t *uid, uint32_t *gid, int32_t *pid);
+// getgrnam_r with its buffer handled: 0 and *gid set, ENOENT when no such group, else an errno.
+int perch_group_id(const char *name, uint32_t *gid);
+// 1 when path names a socket (lstat, S_ISSOCK), 0 when something else, -1 with errno.
+static inline int perch_path_is_socket(const char *path) {
+    struct stat info;
+    if (lstat(path, &info) != 0) return -1;
+    return S_ISSOCK(info.st_mode) ? 1 : 0;
+}
+// The file mode bits of path (stat), or -1 with errno.
+static inline int perch_path_mode(const char *path) {
+    struct stat info;
+    if (stat(path, &info) != 0) return -1;
+    return (int)(info.st_mode & 07777);
+}
+static inline int perch_socket_int_option(int fd, int level, int name, int *value) {
+    socklen_t length = sizeof(*value);
+    return getsockopt(fd, level, name, value, &length);
+}
+// epoll_event is packed on x86_64 and not on aarch64; keep its layout out of Swift.
+static inline int perch_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
+    struct epoll_event event;
+    memset(&event, 0, sizeof(event));
+    event.events = events;
+    event.data.u64 = data;
+    return epoll_ctl(epfd, op, fd, &event);
+}
+#define PERCH_EPOLL_BATCH 64
+// Up to min(capacity, 64) ready events as parallel arrays of flags and data.
+static inline int perch_epoll_wait(int epfd, uint32_t *events, uint64_t *data, int capacity, int timeout_ms) {
+    struct epoll_event ready[PERCH_EPOLL_BATCH];
+    if (capacity > PERCH_EPOLL_BATCH) capacity = PERCH_EPOLL_BATCH;
+    int count = epoll_wait(epfd, ready, capacity, timeout_ms);
+    for (int i = 0; i < count; i++) {
+        events[i] = ready[i].events;
+        data[i] = ready[i].data.u64;
+    }
+    return count;
+}
+static const uint32_t PERCH_EPOLLIN = EPOLLIN;
+static const uint32_t PERCH_EPOLLOUT = EPOLLOUT;
+static const uint32_t PERCH_EPOLLRDHUP = EPOLLRDHUP;
+static const uint32_t PERCH_EPOLLHUP = EPOLLHUP;
+static const uint32_t PERCH_EPOLLERR = EPOLLERR;
+static const int PERCH_EFD_FLAGS = EFD_NONBLOCK | EFD_CLOEXEC;
+static const int PERCH_SOCK_STREAM_FLAGS = SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
+static const int PERCH_SOCK_STREAM_BLOCKING_FLAGS = SOCK_STREAM | SOCK_CLOEXEC;
+// SO_RCVTIMEO / SO_SNDTIMEO for blocking client sockets (the perch CLI, self-checks).
+static inline int perch_socket_timeout(int fd, int option, int64_t milliseconds) {
+    struct timeval tv;
+    tv.tv_sec = (time_t)(milliseconds / 1000);
+    tv.tv_usec = (suseconds_t)((milliseconds % 1000) * 1000);
+    return setsockopt(fd, SOL_SOCKET, option, &tv, sizeof(tv));
+}
+static const int PERCH_MSG_NOSIGNAL = MSG_NOSIGNAL;
+
+// --- daemon signals: blocked in every thread, taken by one thread with sigtimedwait ---
+static inline void perch_daemon_sigset(sigset_t *set) {
+    sigemptyset(set);
+    sigaddset(set, SIGHUP);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+}
+// Blocks SIGHUP/SIGTERM/SIGINT in the calling thread (threads created later inherit the
+// mask) and ignores SIGPIPE. Returns 0 or an errno.
+static inline int perch_block_daemon_signals(void) {
+    sigset_t set;
+    perch_daemon_sigset(&set);
+    signal(SIGPIPE, SIG_IGN);
+    return pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+// The next pending daemon signal, or 0 when none came within timeout_ms.
+static inline int perch_wait_daemon_signal(int timeout_ms) {
+    sigset_t set;
+    perch_daemon_sigset(&set);
+    struct timespec timeout = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L };
+    int signo = sigtimedwait(&set, NULL, &timeout);
+    return signo < 0 ? 0 : signo;
+}
+static inline int perch_raise_reload(void) { return kill(getpid(), SIGHUP); }
+static const int PERCH_SIGHUP = SIGHUP;
+static const int PERCH_SIGTERM = SIGTERM;
+static const int PERCH_SIGINT = SIGINT;
+// The running executable's path (readlink /proc/self/exe); length or -1 with errno.
+static inline long perch_executable_path(char *buffer, unsigned long size) {
+    long n = readlink("/proc/self/exe", buffer, size - 1);
+    if (n >= 0) buffer[n] = 0;
+    return n;
+}
 
 // --- process arguments ---
 // Embedded Swift has no CommandLine; shim.c captures argc/argv at start-up (glibc passes
@@ -75,6 +190,9 @@ char *const *perch_argv(void);
 // locale so "2.5" means the same on every board.
 // Returns 1 and stores the value when the whole string is a number, 0 otherwise.
 int perch_parse_double(const char *text, double *value);
+// The same, but out-of-range values are not errors: overflow gives +-HUGE_VAL (infinity),
+// underflow the nearest subnormal or zero — the IEEE rounding a JSON reader wants.
+int perch_parse_double_nearest(const char *text, double *value);
 
 // --- CPU features (aarch64 dotprod is bit 20 of AT_HWCAP) ---
 static inline unsigned long perch_hwcap(void) { return getauxval(AT_HWCAP); }

@@ -1,0 +1,73 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
+
+/// The socket API: routes requests to the daemon's state. Runs on the server's loop thread,
+/// so nothing here waits: inference uploads are answered from the model's thread.
+public final class APIHandler: @unchecked Sendable {
+    let state: DaemonState
+    let socketPath: String
+    let router: HTTPRouter<Endpoint>
+    let ownUID: UInt32
+
+    public init(state: DaemonState, socketPath: String) {
+        self.state = state
+        self.socketPath = socketPath
+        var router = HTTPRouter<Endpoint>()
+        for endpoint in Endpoint.allCases { router.add(endpoint.method, endpoint.path, endpoint) }
+        // HEAD is served wherever GET is (the server drops the body).
+        for endpoint in Endpoint.allCases where endpoint.method == "GET" { router.add("HEAD", endpoint.path, endpoint) }
+        self.router = router
+        ownUID = Environment.userID
+    }
+
+    public func handle(_ request: HTTPRequest, _ context: RequestContext) -> HandlerResult {
+        let route = router.route(method: request.method, path: request.path)
+        guard case .matched(let endpoint, _) = route else {
+            return .response(route.errorResponse(method: request.method, path: request.path)
+                             ?? .error(.notFound, "no such resource"))
+        }
+        switch endpoint {
+        case .status: return .response(.json(StatusJSON.status(state, socket: socketPath)))
+        case .models: return .response(.json(StatusJSON.models(state.current)))
+        case .resultsLatest: return .response(.json(StatusJSON.results(state.current)))
+        case .metrics:
+            return .response(HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
+                                          body: Array(Metrics.render(state).utf8)))
+        case .events: return events(request, context)
+        case .infer: return InferHandler.handle(request, context, pipeline: state.current)
+        case .reload: return reload(context)
+        }
+    }
+
+    private func events(_ request: HTTPRequest, _ context: RequestContext) -> HandlerResult {
+        var since: UInt64? = nil
+        if let text = HTTPQuery.value("since", in: request.head.query) {
+            guard let value = UInt64(text) else {
+                return .response(.error(.badRequest, "since must be an event sequence number (0 or more), not '" + text + "'"))
+            }
+            since = value
+        }
+        let stream = context.makeStream()
+        EventStreamer(stream: stream, bus: state.bus).start(since: since)
+        return .stream(stream, status: .ok, headers: HTTPHeaders([("Content-Type", "application/x-ndjson"),
+                                                                  ("Cache-Control", "no-store")]))
+    }
+
+    private func reload(_ context: RequestContext) -> HandlerResult {
+        guard context.peer.uid == 0 || context.peer.uid == ownUID else {
+            return .response(.error(HTTPStatus(code: 403), "reload is allowed for root and the daemon's user only (uid "
+                                    + String(ownUID) + "); you are uid " + String(context.peer.uid)))
+        }
+        state.requestReload()
+        return .response(.json(.object([("reload", .string("requested")),
+                                        ("reloads", .integer(Int64(state.reloadStatus.count)))]), status: .accepted))
+    }
+}

@@ -1,0 +1,192 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
+
+/// perchd's life: load, start, notify systemd, then on the main thread wait for signals
+/// (SIGHUP reloads, SIGTERM/SIGINT stop) and feed the watchdog while inference progresses.
+public enum Daemon {
+    public static func run(_ options: DaemonOptions) -> Int32 {
+        let configuration: Configuration
+        switch loadConfiguration(options) {
+        case .success(let c): configuration = c
+        case .failure(let e):
+            for line in e.messages { Log.error(line) }
+            return 1
+        }
+        if !options.logLevelFromArguments { Log.level = configuration.daemon.logLevel }
+        // Before any thread exists: every thread inherits the blocked mask, so only the
+        // sigtimedwait below ever takes these signals.
+        _ = perch_block_daemon_signals()
+        let bus = EventBus(capacity: configuration.daemon.eventBuffer)
+        let pipeline: Pipeline
+        do throws(PipelineError) {
+            pipeline = try Pipeline.build(configuration, bus: bus)
+        } catch {
+            for line in error.messages { Log.error(line) }
+            return 1
+        }
+        let listener: UnixListener
+        let socketPath: String
+        switch openListener(configuration) {
+        case .success(let l):
+            listener = l
+            socketPath = l.path ?? "(socket activation)"
+        case .failure(let e):
+            Log.error(e.messages[0])
+            return 1
+        }
+        let state = DaemonState(version: options.version, bus: bus, pipeline: pipeline) { _ = perch_raise_reload() }
+        let api = APIHandler(state: state, socketPath: socketPath)
+        let server: HTTPServer
+        do throws(ServerError) {
+            server = try HTTPServer(listener: listener) { request, context in api.handle(request, context) }
+        } catch {
+            Log.error("server: " + error.description)
+            return 1
+        }
+        let serverThread: Thread
+        do throws(Errno) {
+            serverThread = try Thread.spawn { runServer(server) }
+            try pipeline.start()
+        } catch {
+            Log.error("cannot start threads: " + error.description)
+            return 1
+        }
+        let notifier = SystemdNotifier()
+        let summary = readySummary(configuration, socket: socketPath)
+        Log.notice("ready: " + summary)
+        notifier?.ready(status: summary)
+        if let message = options.readyMessage { StandardStream.output.write(message(socketPath)) }
+
+        let watchdogNs = notifier?.watchdogIntervalNanoseconds
+        let tickMs = watchdogNs.map { Int32(max(50, min($0 / 2_000_000, 1_000))) } ?? 1_000
+        while true {
+            let signal = perch_wait_daemon_signal(tickMs)
+            if signal == PERCH_SIGTERM || signal == PERCH_SIGINT {
+                Log.notice(signal == PERCH_SIGTERM ? "SIGTERM: stopping" : "SIGINT: stopping")
+                break
+            }
+            if signal == PERCH_SIGHUP { reload(options, state: state, notifier: notifier, socket: socketPath) }
+            if let watchdogNs, healthy(state.current, within: watchdogNs) { notifier?.watchdog() }
+        }
+        notifier?.stopping()
+        server.stop()
+        serverThread.join()
+        state.current.shutdown()
+        listener.close()
+        Log.notice("stopped")
+        return 0
+    }
+
+    static func loadConfiguration(_ options: DaemonOptions) -> Result<Configuration, PipelineError> {
+        do throws(ConfigErrors) {
+            return .success(try Configuration.load(path: options.configPath, overrides: options.overrides))
+        } catch {
+            return .failure(PipelineError(error.diagnostics.map { $0.description }))
+        }
+    }
+
+    static func openListener(_ configuration: Configuration) -> Result<UnixListener, PipelineError> {
+        do throws(SocketActivation.Failure) {
+            if let activation = try SocketActivation.fromProcess(), let fd = activation.descriptor() {
+                do throws(ServerError) {
+                    let listener = try UnixListener.inherited(fd: fd)
+                    Log.info("listening on the socket systemd passed (fd " + String(fd) + ")")
+                    return .success(listener)
+                } catch {
+                    return .failure(PipelineError(["socket activation: " + error.description]))
+                }
+            }
+        } catch {
+            return .failure(PipelineError(["socket activation: " + error.description]))
+        }
+        let path = configuration.socket.path
+        let directory = FileSystem.directoryName(path)
+        if !FileSystem.exists(directory) {
+            do throws(Errno) { try FileSystem.makeDirectory(directory, mode: 0o750) } catch {
+                return .failure(PipelineError(["cannot create " + directory + ": " + error.description]))
+            }
+        }
+        do throws(ServerError) {
+            let listener = try UnixListener.bind(path: path, mode: configuration.socket.mode, group: configuration.socket.group)
+            Log.info("listening on " + path)
+            return .success(listener)
+        } catch {
+            return .failure(PipelineError([path + ": " + error.description]))
+        }
+    }
+
+    static func readySummary(_ configuration: Configuration, socket: String) -> String {
+        String(configuration.models.count) + " models, " + String(configuration.cameras.count) + " cameras, "
+            + String(configuration.microphones.count) + " microphones; API on " + socket
+    }
+
+    /// Every inference thread looped within the watchdog interval.
+    static func healthy(_ pipeline: Pipeline, within intervalNs: Int64) -> Bool {
+        let now = MonotonicClock.nanoseconds
+        for model in pipeline.models where now - model.snapshot.lastProgressNs > intervalNs {
+            Log.warning("model " + model.config.name + " made no progress for "
+                        + String((now - model.snapshot.lastProgressNs) / 1_000_000) + " ms; watchdog not fed")
+            return false
+        }
+        return true
+    }
+
+    /// Loads the configuration and builds the new pipeline while the old one runs; swaps only
+    /// when both worked. The server keeps running: clients stay connected.
+    static func reload(_ options: DaemonOptions, state: DaemonState, notifier: SystemdNotifier?, socket: String) {
+        Log.notice("SIGHUP: reloading " + options.configPath)
+        notifier?.reloading()
+        let new: Pipeline
+        switch loadConfiguration(options) {
+        case .failure(let e):
+            reloadFailed(e, state: state, notifier: notifier)
+            return
+        case .success(let configuration):
+            do throws(PipelineError) {
+                new = try Pipeline.build(configuration, bus: state.bus)
+            } catch {
+                reloadFailed(error, state: state, notifier: notifier)
+                return
+            }
+        }
+        if new.configuration.socket.path != state.current.configuration.socket.path {
+            Log.warning("socket.path changed; it takes effect at the next restart")
+        }
+        let old = state.replace(with: new)
+        old.shutdown()
+        do throws(Errno) {
+            try new.start()
+        } catch {
+            Log.error("reload: cannot start threads: " + error.description)
+        }
+        if !options.logLevelFromArguments { Log.level = new.configuration.daemon.logLevel }
+        let summary = readySummary(new.configuration, socket: socket)
+        Log.notice("reloaded: " + summary)
+        notifier?.send("READY=1\nSTATUS=reloaded: " + summary)
+    }
+
+    static func reloadFailed(_ error: PipelineError, state: DaemonState, notifier: SystemdNotifier?) {
+        for line in error.messages { Log.error("reload: " + line) }
+        Log.error("reload failed (" + String(error.messages.count) + " errors); the previous configuration keeps running")
+        state.reloadFailed(error.description)
+        notifier?.send("READY=1\nSTATUS=reload failed (" + String(error.messages.count)
+                       + " errors); running the previous configuration")
+    }
+}
+
+/// The server's loop thread (file scope: no actor context).
+func runServer(_ server: HTTPServer) {
+    do throws(ServerError) {
+        try server.run()
+    } catch {
+        Log.error("server: " + error.description)
+    }
+}

@@ -1,0 +1,73 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
+
+/// What outlives a reload: the event bus (so /v1/events clients keep their stream), the
+/// start time, the event counters, and the pipeline currently running.
+public final class DaemonState: @unchecked Sendable {
+    public let version: String
+    public let bus: EventBus
+    public let startNs = MonotonicClock.nanoseconds
+    let mutex = PthreadMutex()
+    private var pipeline: Pipeline
+    private var eventCounts: [String: UInt64] = [:]
+    private var eventKeys: [(model: String, label: String, state: String)] = []
+    private var reloads: UInt64 = 0
+    private var reloadError: String? = nil
+    /// Asks the main thread to reload (POST /v1/reload): raises SIGHUP at the process.
+    let requestReload: () -> Void
+
+    public init(version: String, bus: EventBus, pipeline: Pipeline, requestReload: @escaping () -> Void) {
+        self.version = version
+        self.bus = bus
+        self.pipeline = pipeline
+        self.requestReload = requestReload
+        let state = self
+        _ = bus.subscribe { event in state.count(event) }
+    }
+
+    public var current: Pipeline { mutex.withLock { pipeline } }
+
+    /// Swaps in a new pipeline; returns the old one (to be shut down by the caller).
+    public func replace(with new: Pipeline) -> Pipeline {
+        mutex.withLock {
+            let old = pipeline
+            pipeline = new
+            reloads += 1
+            reloadError = nil
+            return old
+        }
+    }
+
+    public func reloadFailed(_ message: String) { mutex.withLock { reloadError = message } }
+
+    var reloadStatus: (count: UInt64, error: String?) { mutex.withLock { (reloads, reloadError) } }
+
+    var uptimeSeconds: Double { Double(MonotonicClock.nanoseconds - startNs) / 1_000_000_000 }
+
+    private func count(_ event: Event) {
+        let key = event.model + "\u{1}" + event.label + "\u{1}" + event.state.description
+        mutex.withLock {
+            if let n = eventCounts[key] {
+                eventCounts[key] = n + 1
+            } else {
+                eventCounts[key] = 1
+                eventKeys.append((event.model, event.label, event.state.description))
+            }
+        }
+    }
+
+    /// Events published per model, label and state, in first-seen order.
+    var eventTotals: [(model: String, label: String, state: String, count: UInt64)] {
+        mutex.withLock {
+            eventKeys.map { k in (k.model, k.label, k.state, eventCounts[k.model + "\u{1}" + k.label + "\u{1}" + k.state] ?? 0) }
+        }
+    }
+}

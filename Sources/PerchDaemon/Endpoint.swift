@@ -1,0 +1,34 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
+/// The socket API's operations; `all` is what the router serves and what
+/// docs/openapi.yaml must describe.
+public enum Endpoint: Sendable, CaseIterable {
+    case status, models, resultsLatest, events, infer, reload, metrics
+
+    public var method: String {
+        switch self {
+        case .infer, .reload: return "POST"
+        default: return "GET"
+        }
+    }
+
+    public var path: String {
+        switch self {
+        case .status: return "/v1/status"
+        case .models: return "/v1/models"
+        case .resultsLatest: return "/v1/results/latest"
+        case .events: return "/v1/events"
+        case .infer: return "/v1/infer"
+        case .reload: return "/v1/reload"
+        case .metrics: return "/v1/metrics"
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
+/// GET /v1/metrics: the Prometheus text exposition format (version 0.0.4).
+enum Metrics {
+    static func escape(_ value: String) -> String {
+        var out = ""
+        for c in value.unicodeScalars {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    static func render(_ state: DaemonState) -> String {
+        let pipeline = state.current
+        var text = ""
+        func family(_ name: String, _ type: String, _ help: String) {
+            text += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n"
+        }
+        family("perch_uptime_seconds", "gauge", "Seconds since perchd started.")
+        text += "perch_uptime_seconds " + String(state.uptimeSeconds) + "\n"
+        family("perch_inferences_total", "counter", "Inferences run per model.")
+        for m in pipeline.models {
+            text += "perch_inferences_total{model=\"" + escape(m.config.name) + "\"} " + String(m.snapshot.inferences) + "\n"
+        }
+        family("perch_inference_seconds", "summary", "Time spent in model invocations.")
+        for m in pipeline.models {
+            let c = m.snapshot
+            let label = "{model=\"" + escape(m.config.name) + "\"}"
+            text += "perch_inference_seconds_sum" + label + " " + String(c.secondsSum) + "\n"
+            text += "perch_inference_seconds_count" + label + " " + String(c.inferences) + "\n"
+        }
+        let sources = pipeline.sourceStatuses.map { $0.snapshot() }
+        family("perch_frames_total", "counter", "Frames captured per camera (sample frames per microphone).")
+        for s in sources where s.kind != "gpio" {
+            text += "perch_frames_total{source=\"" + escape(s.name) + "\"} " + String(s.frames) + "\n"
+        }
+        family("perch_frames_dropped_total", "counter", "Camera frames dropped from a model's full queue.")
+        for m in pipeline.models {
+            text += "perch_frames_dropped_total{model=\"" + escape(m.config.name) + "\"} " + String(m.frameDrops) + "\n"
+        }
+        family("perch_audio_xruns_total", "counter", "Capture overruns per microphone.")
+        for s in sources where s.kind == "microphone" {
+            text += "perch_audio_xruns_total{source=\"" + escape(s.name) + "\"} " + String(s.xruns) + "\n"
+        }
+        family("perch_source_up", "gauge", "1 when the source is running.")
+        for s in sources {
+            text += "perch_source_up{source=\"" + escape(s.name) + "\",kind=\"" + s.kind + "\"} " + (s.state == "running" ? "1" : "0") + "\n"
+        }
+        family("perch_events_total", "counter", "Events published per model, label and state.")
+        for t in state.eventTotals {
+            text += "perch_events_total{model=\"" + escape(t.model) + "\",label=\"" + escape(t.label) + "\",state=\""
+                + t.state + "\"} " + String(t.count) + "\n"
+        }
+        return text
+    }
+}

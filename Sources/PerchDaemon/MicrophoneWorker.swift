@@ -1,0 +1,110 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
+
+/// One microphone's capture thread: periods are mixed to mono, resampled to 16 kHz when
+/// needed, kept raw in an AudioRingBuffer and turned into feature frames for the models.
+final class MicrophoneWorker: @unchecked Sendable {
+    static let featureRate = 16_000
+    let config: MicrophoneConfig
+    let status: SourceStatus
+    let stop: StopFlag
+    let features: FeatureRing
+    let raw: AudioRingBuffer
+    private var thread: Thread? = nil
+
+    init(config: MicrophoneConfig, featureFrames: Int, stop: StopFlag) {
+        self.config = config
+        self.stop = stop
+        status = SourceStatus(name: config.name, kind: "microphone", device: config.device.description)
+        features = FeatureRing(frameSize: 40, capacity: max(featureFrames, 1))
+        raw = AudioRingBuffer(capacity: MicrophoneWorker.featureRate * 2)
+    }
+
+    func start() throws(Errno) {
+        let worker = self
+        thread = try Thread.spawn { worker.run() }
+    }
+
+    func join() {
+        thread?.join()
+        thread = nil
+    }
+
+    private func run() {
+        var backoff = Backoff()
+        while !stop.isSet {
+            let source = SourceFactory.microphone(config)
+            do throws(DeviceError) {
+                try source.start()
+            } catch {
+                let delay = backoff.nextDelayMs()
+                Log.warning("microphone " + config.name + ": " + error.description + "; retrying in " + String(delay) + " ms")
+                status.fail(error.description, state: error.isRecoverable ? "waiting" : "failed", retry: true)
+                if stop.sleep(milliseconds: delay) { break }
+                continue
+            }
+            backoff.reset()
+            status.set(state: "running")
+            Log.info("microphone " + config.name + ": " + source.format.description)
+            capture(source)
+            source.stop()
+        }
+        status.set(state: "stopped")
+    }
+
+    private func capture(_ source: SampleSource) {
+        let format = source.format
+        let extractor: AudioFeatureExtractor
+        var resampler: Resampler? = nil
+        do throws(FrontendError) {
+            extractor = try AudioFeatureExtractor()
+            if format.sampleRate != MicrophoneWorker.featureRate {
+                resampler = try Resampler(inputRate: format.sampleRate, outputRate: MicrophoneWorker.featureRate, channels: 1)
+            }
+        } catch {
+            status.fail(error.description, state: "failed", retry: false)
+            _ = stop.sleep(milliseconds: 5_000)
+            return
+        }
+        let channels = max(1, format.channels)
+        let periodFrames = max(64, config.periodFrames)
+        var buffer = [Int16](repeating: 0, count: periodFrames * channels)
+        var mono = [Int16](repeating: 0, count: periodFrames)
+        let features = self.features
+        let raw = self.raw
+        while !stop.isSet {
+            let frames: Int
+            do throws(DeviceError) {
+                frames = try buffer.withUnsafeMutableBufferPointer { b throws(DeviceError) in try source.read(into: b) }
+            } catch {
+                Log.warning("microphone " + config.name + ": " + error.description)
+                status.fail(error.description, state: "waiting", retry: false)
+                return
+            }
+            status.addFrames(UInt64(frames))
+            status.setXruns(UInt64(source.statistics.overruns))
+            if frames == 0 { continue }
+            for i in 0..<frames {
+                var sum = 0
+                for c in 0..<channels { sum += Int(buffer[i * channels + c]) }
+                mono[i] = Int16(sum / channels)
+            }
+            mono.withUnsafeBufferPointer { all in
+                let chunk = UnsafeBufferPointer(rebasing: all[0..<frames])
+                let consume: (UnsafeBufferPointer<Int16>) -> Void = { samples in
+                    raw.append(samples)
+                    extractor.process(samples) { frame in features.append(frame) }
+                }
+                if let resampler { resampler.process(chunk, consume) } else { consume(chunk) }
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
+
+/// One model's inference thread: at its rate it takes the newest frame, the latest audio
+/// features, invokes, and hands the scores to the results store and the rule engine.
+/// Upload and trigger jobs run on the same thread (the interpreter has one owner).
+final class ModelRunner: @unchecked Sendable {
+    let config: ModelConfig
+    let labels: [String]
+    let interpreter: Interpreter
+    let imageInputs: [ImageInput]
+    let audioInputs: [AudioInput]
+    let results: ResultsStore
+    let rules: RuleEngine
+    let stop: StopFlag
+    let jobs = BoundedQueue<InferenceJob>(capacity: 8)
+    private let counters = PthreadMutex()
+    private var lastProgressNs: Int64 = MonotonicClock.nanoseconds
+    private var inferenceCount: UInt64 = 0
+    private var inferenceSecondsSum: Double = 0
+    private var lastError: String? = nil
+    private var thread: Thread? = nil
+
+    init(config: ModelConfig, labels: [String], interpreter: Interpreter, imageInputs: [ImageInput],
+         audioInputs: [AudioInput], results: ResultsStore, rules: RuleEngine, stop: StopFlag) {
+        self.config = config
+        self.labels = labels
+        self.interpreter = interpreter
+        self.imageInputs = imageInputs
+        self.audioInputs = audioInputs
+        self.results = results
+        self.rules = rules
+        self.stop = stop
+    }
+
+    struct Counters {
+        var inferences: UInt64
+        var secondsSum: Double
+        var lastProgressNs: Int64
+        var lastError: String?
+    }
+
+    var snapshot: Counters {
+        counters.withLock { Counters(inferences: inferenceCount, secondsSum: inferenceSecondsSum,
+                                     lastProgressNs: lastProgressNs, lastError: lastError) }
+    }
+
+    var frameDrops: UInt64 { imageInputs.reduce(0) { $0 + $1.queue.dropped } }
+
+    func start() throws(Errno) {
+        let runner = self
+        thread = try Thread.spawn { runner.run() }
+    }
+
+    /// Ends the thread (after `stop` is set); pending jobs are answered with an error.
+    func join() {
+        jobs.close()
+        thread?.join()
+        thread = nil
+        while let job = jobs.tryPop() { job.reply(failure("the daemon is stopping")) }
+    }
+
+    /// Queues an upload/trigger; false when the queue was full and the oldest job was dropped.
+    func submit(_ job: InferenceJob) {
+        if !jobs.push(job) { Log.warning("model " + config.name + ": inference job queue full; oldest dropped") }
+    }
+
+    private func beat() { counters.withLock { lastProgressNs = MonotonicClock.nanoseconds } }
+
+    private func run() {
+        let period = Int64(1_000_000_000.0 / max(config.rate, 0.001))
+        var next = MonotonicClock.nanoseconds
+        while !stop.isSet {
+            beat()
+            let now = MonotonicClock.nanoseconds
+            let waitMs = Int(min(max(0, next - now) / 1_000_000, 500))
+            if let job = jobs.pop(timeoutMilliseconds: waitMs) {
+                job.reply(runJob(job))
+                continue
+            }
+            if stop.isSet { break }
+            if MonotonicClock.nanoseconds >= next {
+                scheduled()
+                next += period
+                let after = MonotonicClock.nanoseconds
+                if next < after { next = after + period }
+            }
+        }
+    }
+
+    private func scheduled() {
+        for input in imageInputs {
+            let dropped = input.queue.dropped
+            if dropped > input.droppedReported {
+                results.recordDropped(model: config.name, frames: dropped - input.droppedReported)
+                input.droppedReported = dropped
+            }
+        }
+        let outcome = infer(image: nil, audio: nil)
+        if outcome.error == nil { publish(outcome) }
+    }
+
+    private func runJob(_ job: InferenceJob) -> InferenceOutcome {
+        let outcome = infer(image: job.image, audio: job.audio)
+        if job.live && outcome.error == nil { publish(outcome) }
+        return outcome
+    }
+
+    private func publish(_ outcome: InferenceOutcome) {
+        let time = WallClock.unixMilliseconds
+        results.record(model: config.name, scores: outcome.scores, attribution: outcome.attribution,
+                       inferenceMicroseconds: outcome.microseconds, time: time)
+        _ = rules.process(model: config.name, labels: labels, scores: outcome.scores, time: time)
+    }
+
+    func failure(_ message: String) -> InferenceOutcome {
+        InferenceOutcome(model: config.name, labels: labels, scores: [], attributionNames: [], attribution: nil,
+                         microseconds: 0, error: message)
+    }
+
+    /// Fills every input (uploads replace the live source of their kind), invokes, reads outputs.
+    private func infer(image: CapturedFrame?, audio: WAVAudio?) -> InferenceOutcome {
+        for input in imageInputs {
+            let frame: CapturedFrame
+            if let image { frame = image } else {
+                guard let newest = input.newest() else { return failure("no frame from " + input.source + " yet") }
+                frame = newest
+            }
+            if let message = input.fill(frame, into: interpreter.input(input.index)) {
+                return record(failure("input " + String(input.index) + ": " + message))
+            }
+        }
+        for input in audioInputs {
+            if let audio {
+                if let message = input.fill(clip: audio, into: interpreter.input(input.index)) {
+                    return record(failure("input " + String(input.index) + ": " + message))
+                }
+            } else {
+                input.ring.latest(input.frames, into: interpreter.input(input.index))
+            }
+        }
+        let start = MonotonicClock.nanoseconds
+        interpreter.invoke()
+        let micros = (MonotonicClock.nanoseconds - start) / 1_000
+        let outputs = interpreter.outputs
+        let scores = FrontendMapping.dequantize(outputs[config.scoresOutput], interpreter.output(config.scoresOutput))
+        var attribution: [Float]? = nil
+        var names: [String] = []
+        if let a = config.attribution {
+            attribution = FrontendMapping.dequantize(outputs[a.output], interpreter.output(a.output))
+            names = a.names
+        }
+        counters.withLock {
+            inferenceCount += 1
+            inferenceSecondsSum += Double(micros) / 1_000_000
+        }
+        return InferenceOutcome(model: config.name, labels: labels, scores: scores, attributionNames: names,
+                                attribution: attribution, microseconds: micros, error: nil)
+    }
+
+    private func record(_ outcome: InferenceOutcome) -> InferenceOutcome {
+        if let e = outcome.error { counters.withLock { lastError = e } }
+        return outcome
+    }
+}

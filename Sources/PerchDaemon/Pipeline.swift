@@ -1,0 +1,141 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
+
+/// Everything one configuration runs: sources, models, rules, GPIO. Built completely (models
+/// loaded, inputs checked) before any thread starts, so a reload can fail without touching
+/// the pipeline that is running.
+public final class Pipeline: @unchecked Sendable {
+    public let configuration: Configuration
+    let results: ResultsStore
+    let rules: RuleEngine
+    let cameras: [CameraWorker]
+    let microphones: [MicrophoneWorker]
+    let models: [ModelRunner]
+    private(set) var actions: [GpioActionWorker] = []
+    private(set) var gpioInputs: [GpioInputWorker] = []
+    private(set) var gpioStatus: [SourceStatus] = []
+    private var subscription: UInt64? = nil
+    let bus: EventBus
+
+    public static func build(_ configuration: Configuration, bus: EventBus) throws(PipelineError) -> Pipeline {
+        var errors: [String] = []
+        let stop = StopFlag()
+        let cameras = configuration.cameras.map { CameraWorker(config: $0, stop: stop) }
+        // Audio rings hold the longest window any model asks for.
+        var longest = 49
+        for model in configuration.models { if let w = model.audioWindow { longest = max(longest, w) } }
+        let microphones = configuration.microphones.map { MicrophoneWorker(config: $0, featureFrames: longest * 2, stop: stop) }
+        let results = ResultsStore(models: configuration.models)
+        let rules = RuleEngine(rules: configuration.rules, bus: bus)
+        var models: [ModelRunner] = []
+        for model in configuration.models {
+            switch ModelBuilder.build(model, cameras: cameras, microphones: microphones,
+                                      frameQueue: configuration.daemon.frameQueue, results: results, rules: rules, stop: stop) {
+            case .success(let runner): models.append(runner)
+            case .failure(let e): errors += e.messages
+            }
+        }
+        if !errors.isEmpty { throw PipelineError(errors) }
+        return Pipeline(configuration: configuration, stop: stop, results: results, rules: rules, cameras: cameras,
+                        microphones: microphones, models: models, bus: bus)
+    }
+
+    init(configuration: Configuration, stop: StopFlag, results: ResultsStore, rules: RuleEngine, cameras: [CameraWorker],
+         microphones: [MicrophoneWorker], models: [ModelRunner], bus: EventBus) {
+        self.configuration = configuration
+        self.results = results
+        self.rules = rules
+        self.cameras = cameras
+        self.microphones = microphones
+        self.models = models
+        self.bus = bus
+        self.stopShared = stop
+    }
+    private let stopShared: StopFlag
+
+    var stopFlag: StopFlag { stopShared }
+
+    /// Opens GPIO lines (a missing chip is logged and reported, not fatal) and starts every thread.
+    public func start() throws(Errno) {
+        openGpio()
+        for c in cameras { try c.start() }
+        for m in microphones { try m.start() }
+        for m in models { try m.start() }
+        for a in actions { try a.start() }
+        for i in gpioInputs { try i.start() }
+        let workers = actions
+        if !workers.isEmpty {
+            subscription = bus.subscribe { event in for w in workers { w.handle(event) } }
+        }
+    }
+
+    /// Stops every thread, answers pending jobs, leaves output lines inactive.
+    public func shutdown() {
+        stopShared.set()
+        if let subscription { bus.unsubscribe(subscription) }
+        subscription = nil
+        for i in gpioInputs { i.join() }
+        for c in cameras { c.join() }
+        for m in microphones { m.join() }
+        for m in models { m.join() }
+        for a in actions { a.stopAndRelease() }
+        for chip in chips.values { chip.close() }
+        chips = [:]
+    }
+
+    private var chips: [String: GpioChip] = [:]
+
+    private func chip(_ name: String) -> GpioChip? {
+        if let open = chips[name] { return open }
+        let status = SourceStatus(name: name, kind: "gpio", device: name)
+        do throws(DeviceError) {
+            let chip = try GpioChip(name)
+            chips[name] = chip
+            status.set(state: "running")
+            gpioStatus.append(status)
+            return chip
+        } catch {
+            Log.error("gpio chip " + name + ": " + error.description + " (its actions and inputs are disabled)")
+            status.fail(error.description, state: "failed", retry: false)
+            gpioStatus.append(status)
+            return nil
+        }
+    }
+
+    private func openGpio() {
+        for action in configuration.actions {
+            guard let chip = chip(action.gpio.chip) else { continue }
+            do throws(DeviceError) {
+                let line = try chip.output(action.gpio.line, activeLow: action.activeLow, initial: false)
+                actions.append(GpioActionWorker(config: action, output: line))
+            } catch {
+                Log.error("action " + action.name + ": " + error.description)
+            }
+        }
+        for input in configuration.gpioInputs {
+            guard let chip = chip(input.gpio.chip) else { continue }
+            do throws(DeviceError) {
+                let line = try chip.input(input.gpio.line, activeLow: input.activeLow)
+                var trigger: ModelRunner? = nil
+                if case .trigger(let name) = input.role { trigger = models.first { $0.config.name == name } }
+                gpioInputs.append(GpioInputWorker(config: input, input: line, rules: rules, trigger: trigger, stop: stopShared))
+            } catch {
+                Log.error("gpio-input " + input.name + ": " + error.description)
+            }
+        }
+    }
+
+    var sourceStatuses: [SourceStatus] {
+        cameras.map { $0.status } + microphones.map { $0.status } + gpioStatus
+    }
+
+    func model(named name: String) -> ModelRunner? { models.first { $0.config.name == name } }
+}

@@ -1,0 +1,22 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
+/// Why a pipeline could not be built: every problem found, one message each.
+public struct PipelineError: Error {
+    public var messages: [String]
+
+    public init(_ messages: [String]) { self.messages = messages }
+
+    public var description: String {
+        var text = ""
+        for (i, m) in messages.enumerated() { text += (i == 0 ? "" : "\n") + m }
+        return text
+    }
+}

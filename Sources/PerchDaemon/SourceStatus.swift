@@ -1,0 +1,62 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
+
+/// What the daemon reports about one source (camera, microphone, GPIO chip): its state,
+/// counters and last error. Written by the source's thread, read by the API.
+public final class SourceStatus: @unchecked Sendable {
+    public let name: String
+    /// "camera", "microphone", "gpio".
+    public let kind: String
+    public let device: String
+    private let mutex = PthreadMutex()
+    private var stateName = "starting"
+    private var error: String? = nil
+    private var frameCount: UInt64 = 0
+    private var xrunCount: UInt64 = 0
+    private var retryCount: UInt64 = 0
+
+    public init(name: String, kind: String, device: String) {
+        self.name = name
+        self.kind = kind
+        self.device = device
+    }
+
+    public struct Snapshot {
+        public var name: String
+        public var kind: String
+        public var device: String
+        public var state: String
+        public var lastError: String?
+        public var frames: UInt64
+        public var xruns: UInt64
+        public var retries: UInt64
+    }
+
+    public func snapshot() -> Snapshot {
+        mutex.withLock {
+            Snapshot(name: name, kind: kind, device: device, state: stateName, lastError: error,
+                     frames: frameCount, xruns: xrunCount, retries: retryCount)
+        }
+    }
+
+    func set(state: String) { mutex.withLock { stateName = state } }
+
+    func fail(_ message: String, state: String, retry: Bool) {
+        mutex.withLock {
+            stateName = state
+            error = message
+            if retry { retryCount += 1 }
+        }
+    }
+
+    func addFrames(_ n: UInt64) { mutex.withLock { frameCount += n } }
+    func setXruns(_ n: UInt64) { mutex.withLock { xrunCount = n } }
+}

@@ -1,0 +1,119 @@
+import CPerchSystem
+import PerchDaemonCore
+import PerchDevices
+import PerchFrontends
+import PerchHTTP
+import PerchJSON
+import PerchMedia
+import PerchRuntime
+import PerchServer
+import PerchSystem
+
+/// JSON bodies of GET /v1/status, /v1/models and /v1/results/latest.
+enum StatusJSON {
+    static func optional(_ text: String?) -> JSONValue {
+        if let text { return .string(text) }
+        return .null
+    }
+
+    static func source(_ s: SourceStatus.Snapshot) -> JSONValue {
+        .object([("name", .string(s.name)), ("kind", .string(s.kind)), ("device", .string(s.device)),
+                 ("state", .string(s.state)), ("frames", .integer(Int64(s.frames))), ("xruns", .integer(Int64(s.xruns))),
+                 ("retries", .integer(Int64(s.retries))), ("last_error", optional(s.lastError))])
+    }
+
+    static func status(_ state: DaemonState, socket: String) -> JSONValue {
+        let pipeline = state.current
+        let sources = pipeline.sourceStatuses.map { $0.snapshot() }
+        var frames: UInt64 = 0
+        var xruns: UInt64 = 0
+        var lastError: String? = nil
+        for s in sources {
+            if s.kind == "camera" { frames += s.frames }
+            xruns += s.xruns
+            if let e = s.lastError, s.state != "running" { lastError = s.name + ": " + e }
+        }
+        var drops: UInt64 = 0
+        var inferences: UInt64 = 0
+        var models: [JSONValue] = []
+        for runner in pipeline.models {
+            let c = runner.snapshot
+            let dropped = runner.frameDrops
+            drops += dropped
+            inferences += c.inferences
+            if let e = c.lastError, lastError == nil { lastError = runner.config.name + ": " + e }
+            models.append(.object([("name", .string(runner.config.name)), ("inferences", .integer(Int64(c.inferences))),
+                                   ("frames_dropped", .integer(Int64(dropped))), ("last_error", optional(c.lastError))]))
+        }
+        let reload = state.reloadStatus
+        var events: UInt64 = 0
+        for t in state.eventTotals { events += t.count }
+        return .object([
+            ("version", .string(state.version)),
+            ("uptime_seconds", .double(state.uptimeSeconds)),
+            ("config", .string(pipeline.configuration.file)),
+            ("socket", .string(socket)),
+            ("sources", .array(sources.map(source))),
+            ("models", .array(models)),
+            ("counters", .object([("frames", .integer(Int64(frames))), ("drops", .integer(Int64(drops))),
+                                  ("xruns", .integer(Int64(xruns))), ("inferences", .integer(Int64(inferences))),
+                                  ("events", .integer(Int64(events)))])),
+            ("last_event_seq", .integer(Int64(state.bus.lastSeq))),
+            ("reloads", .integer(Int64(reload.count))),
+            ("reload_error", optional(reload.error)),
+            ("last_error", optional(lastError)),
+        ])
+    }
+
+    static func models(_ pipeline: Pipeline) -> JSONValue {
+        .object([("models", .array(pipeline.models.map { runner in
+            let config = runner.config
+            let tensors = runner.interpreter.inputs
+            var inputs: [JSONValue] = []
+            for input in config.inputs {
+                let shape = input.index < tensors.count ? tensors[input.index].shape : []
+                let kind = runner.imageInputs.contains { $0.index == input.index } ? "image" : "audio"
+                inputs.append(.object([("index", .integer(Int64(input.index))), ("source", .string(input.source)),
+                                       ("kind", .string(kind)), ("shape", .array(shape.map { .integer(Int64($0)) }))]))
+            }
+            let summary = runner.interpreter
+            return .object([("name", .string(config.name)), ("file", .string(config.file)), ("rate", .double(config.rate)),
+                            ("inputs", .array(inputs)), ("labels", .array(runner.labels.map { .string($0) })),
+                            ("attribution", .array((config.attribution?.names ?? []).map { .string($0) })),
+                            ("arena_bytes", .integer(Int64(summary.arenaBytes))),
+                            ("macs", .integer(Int64(summary.multiplyAccumulates)))])
+        }))])
+    }
+
+    static func scores(labels: [String], values: [Float]) -> JSONValue {
+        var members: [(String, JSONValue)] = []
+        for (i, label) in labels.enumerated() where i < values.count { members.append((label, .double(Double(values[i])))) }
+        return .object(members)
+    }
+
+    static func results(_ pipeline: Pipeline) -> JSONValue {
+        .object([("results", .array(pipeline.results.all().map { r in
+            var members: [(String, JSONValue)] = [("model", .string(r.model)),
+                                                  ("inferences", .integer(Int64(r.inferences))),
+                                                  ("time_ms", r.time.map { .integer($0) } ?? .null),
+                                                  ("inference_us", .integer(r.inferenceMicroseconds)),
+                                                  ("frames_dropped", .integer(Int64(r.droppedFrames))),
+                                                  ("scores", scores(labels: r.labels, values: r.scores))]
+            if let a = r.attribution { members.append(("attribution", scores(labels: a.names, values: a.values))) }
+            return .object(members)
+        }))])
+    }
+
+    static func outcome(_ o: InferenceOutcome, source: String) -> JSONValue {
+        var members: [(String, JSONValue)] = [("model", .string(o.model)), ("source", .string(source)),
+                                              ("inference_us", .integer(o.microseconds)),
+                                              ("scores", scores(labels: o.labels, values: o.scores))]
+        if let a = o.attribution { members.append(("attribution", scores(labels: o.attributionNames, values: a))) }
+        return .object(members)
+    }
+
+    static func event(_ e: Event) -> JSONValue {
+        .object([("seq", .integer(Int64(e.seq))), ("time_ms", .integer(e.time)), ("model", .string(e.model)),
+                 ("label", .string(e.label)), ("state", .string(e.state.description)), ("score", .double(Double(e.score)))])
+    }
+}
