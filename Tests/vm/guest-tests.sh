@@ -160,3 +160,147 @@ check "gpio input edges are rising then falling" "wrong edges" \
 $P device gpio gpiochip9 --set 0=1 > /tmp/gpio-missing.log 2>&1
 show /tmp/gpio-missing.log
 check "gpio missing chip: clear error" "no not-found line" grep -q "^gpio: gpio chip gpiochip9: not found" /tmp/gpio-missing.log
+
+# --- perchd: the daemon on vivid, snd-aloop and gpio-sim ---
+# The default model on the camera and the (silent) loopback capture; a gpio-sim input in
+# event mode whose events drive a gpio-sim output through an action.
+D=/bin/perchd
+SOCK=/tmp/perchd.sock
+CONF=/tmp/perchd-vm.conf
+cat > "$CONF" <<CONF
+[daemon]
+log-level = info
+event-buffer = 64
+
+[socket]
+path = $SOCK
+mode = 0600
+
+[camera]
+device = /dev/video0
+width = 320
+height = 240
+fps = 10
+format = rgb24
+
+[microphone]
+device = hw:Loopback,1,0
+rate = 16000
+channels = 1
+period = 320
+
+[model av]
+file = /models/perch-av/model.tflite
+input.0 = camera
+input.1 = microphone
+labels-file = /models/perch-av/labels.txt
+scores-output = 1
+attribution = image, audio
+attribution-output = 0
+rate = 2
+
+[rule av.person]
+on = 0.9
+off = 0.5
+hits = 2
+
+[gpio-input button]
+chip = $GPIO_CHIP
+line = 5
+mode = event
+debounce = 10ms
+
+[action button-led]
+rule = gpio.button
+chip = $GPIO_CHIP
+line = 6
+mode = level
+CONF
+$D --check-config "$CONF" > /tmp/perchd-check.log 2>&1
+status=$?
+show /tmp/perchd-check.log | head -20
+check "perchd --check-config accepts the VM config" "status $status" [ $status -eq 0 ]
+
+# wait_value LINE VALUE TENTHS: until gpio-sim line LINE reads VALUE.
+wait_value() {
+  i=0
+  while [ $i -lt "$3" ]; do
+    [ "$(value "$1")" = "$2" ] && return 0
+    usleep 100000; i=$((i + 1))
+  done
+  return 1
+}
+# status_until PATTERN TENTHS: until `perch status --json` matches (saved in /tmp/perchd-status.json).
+status_until() {
+  i=0
+  while [ $i -lt "$2" ]; do
+    $P status --json --socket $SOCK > /tmp/perchd-status.json 2>&1 && grep -q "$1" /tmp/perchd-status.json && return 0
+    sleep 1; i=$((i + 10))
+  done
+  return 1
+}
+inferences() { sed -n 's/.*"inferences": *\([0-9][0-9]*\).*/\1/p' /tmp/perchd-status.json; }
+events() { sed -n 's/.*"events": *\([0-9][0-9]*\).*/\1/p' /tmp/perchd-status.json; }
+has_inferences() { n=$(inferences); [ -n "$n" ] && [ "$n" -gt 0 ]; }
+event_seen() {  # event_seen STATE: a gpio/button event with that state in the watch output
+  grep '"model": *"gpio"' /tmp/perchd-watch.log 2>/dev/null | grep '"label": *"button"' | grep -q "\"state\": *\"$1\""
+}
+wait_event() {
+  i=0
+  while [ $i -lt "$2" ]; do event_seen "$1" && return 0; usleep 100000; i=$((i + 1)); done
+  return 1
+}
+
+$D --config "$CONF" > /tmp/perchd.log 2>&1 &
+daemon=$!
+i=0
+while [ $i -lt 600 ] && [ ! -S $SOCK ] && kill -0 $daemon 2>/dev/null; do usleep 100000; i=$((i + 1)); done
+echo "vm-info: perchd socket after $((i / 10)).$((i % 10)) s"
+check "perchd starts and listens on $SOCK" "no socket after 60 s" [ -S $SOCK ]
+check "perch status answers" "$(head -c 300 /tmp/perchd-status.json 2>/dev/null)" status_until '"version"' 100
+status_until '"name": *"camera"[^}]*"state": *"running"' 300
+check "perchd camera /dev/video0 running" "$(head -c 600 /tmp/perchd-status.json)" \
+  grep -q '"name": *"camera"[^}]*"state": *"running"' /tmp/perchd-status.json
+status_until '"name": *"microphone"[^}]*"state": *"running"' 300
+check "perchd microphone hw:Loopback,1,0 running" "$(head -c 600 /tmp/perchd-status.json)" \
+  grep -q '"name": *"microphone"[^}]*"state": *"running"' /tmp/perchd-status.json
+i=0
+while [ $i -lt 30 ] && ! has_inferences; do sleep 1; $P status --json --socket $SOCK > /tmp/perchd-status.json 2>&1; i=$((i + 1)); done
+sleep 3
+$P status --json --socket $SOCK > /tmp/perchd-status.json 2>&1
+echo "vm-info: perchd status: $(head -c 900 /tmp/perchd-status.json)"
+check "perchd runs the model (inferences > 0)" "inferences $(inferences)" has_inferences
+
+# The button: its events replay from the ring, so the watcher may start at any time.
+$P watch --json --since 0 --socket $SOCK > /tmp/perchd-watch.log 2>&1 &
+watcher=$!
+events_before=$(events)
+check "perchd action line 6 idle at 0 before the button" "value $(value 6)" [ "$(value 6)" = 0 ]
+echo pull-up > "$GPIO_SIM/sim_gpio5/pull"
+check "perchd gpio event input pressed: action sets line 6 = 1 in sysfs" "value $(value 6)" wait_value 6 1 100
+check "perchd event gpio.button start read from the socket" "$(cat /tmp/perchd-watch.log)" wait_event start 100
+echo pull-down > "$GPIO_SIM/sim_gpio5/pull"
+check "perchd gpio event input released: line 6 back to 0" "value $(value 6)" wait_value 6 0 100
+check "perchd event gpio.button end read from the socket" "$(cat /tmp/perchd-watch.log)" wait_event end 100
+show /tmp/perchd-watch.log | grep '"gpio"'
+$P status --json --socket $SOCK > /tmp/perchd-status.json 2>&1
+events_after=$(events)
+check "perch status counts the 2 button events" "events $events_before -> $events_after" \
+  [ "${events_after:-0}" -ge $((${events_before:-0} + 2)) ]
+kill $watcher 2>/dev/null; wait $watcher 2>/dev/null
+
+# Shutdown with the line active: perchd must exit 0 and leave it inactive, released (the
+# line then reads its pull-down).
+echo pull-up > "$GPIO_SIM/sim_gpio5/pull"
+wait_value 6 1 100
+echo "vm-info: line 6 before SIGTERM: $(value 6)"
+kill -TERM $daemon
+wait $daemon
+status=$?
+echo pull-down > "$GPIO_SIM/sim_gpio5/pull"
+show /tmp/perchd.log | head -40
+check "perchd SIGTERM: exits 0" "status $status" [ $status -eq 0 ]
+check "perchd SIGTERM: line 6 back to its pull-down" "value $(value 6)" [ "$(value 6)" = 0 ]
+held=$(grep -c "perchd" /sys/kernel/debug/gpio)
+check "perchd SIGTERM: gpio lines released" "$(cat /sys/kernel/debug/gpio)" [ "$held" -eq 0 ]
+check "perchd SIGTERM: socket removed" "still there" [ ! -e $SOCK ]

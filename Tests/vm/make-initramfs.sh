@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the test VM's initramfs: busybox, the kernel modules the tests load (vivid,
-# snd-aloop, configfs, the out-of-tree gpio-sim), the embedded `perch` binary with the
-# shared libraries it needs, ALSA's configuration, /init and the guest test script.
+# snd-aloop, configfs, the out-of-tree gpio-sim), the embedded `perch` and `perchd` binaries
+# with the shared libraries they need, the default model (models/perch-av: model.tflite and
+# labels.txt only), ALSA's configuration, /init and the guest test script.
 #
 #   Tests/vm/make-initramfs.sh ARCH KERNEL_ROOT GPIO_SIM_KO OUTPUT     ARCH = x86_64|aarch64
 set -euo pipefail
@@ -12,7 +13,10 @@ vm_cache=$cache/vm
 . "$repo/Tests/vm/debian.sh"
 kver=$(cat "$root/.kver")
 perch=$repo/.build-$arch/release/perch
-[ -x "$perch" ] || { echo "vm: $perch is missing: run cross/build.sh $arch" >&2; exit 1; }
+perchd=$repo/.build-$arch/release/perchd
+for program in "$perch" "$perchd"; do
+  [ -x "$program" ] || { echo "vm: $program is missing: run cross/build.sh $arch" >&2; exit 1; }
+done
 
 case "$arch" in
   x86_64)  libroot=/ ; busybox=/bin/busybox ;;
@@ -43,7 +47,7 @@ cp "$gpio_sim" "$tree/lib/modules/$kver/extra/"
 cp "$root/lib/modules/$kver/modules.builtin" "$root/lib/modules/$kver/modules.order" "$tree/lib/modules/$kver/"
 depmod -b "$tree" "$kver"
 
-# The program under test and, recursively, the shared libraries it needs.
+# The programs under test and, recursively, the shared libraries they need.
 copy_file() {  # copy_file PATH-IN-LIBROOT: the file (symlinks resolved) at the same path
   local source=$libroot$1
   mkdir -p "$tree$(dirname "$1")"
@@ -58,10 +62,13 @@ find_library() {
 }
 triple=$arch-linux-gnu
 declare -A copied=()
-queue=("$perch")
+queue=("$perch" "$perchd")
 cp "$perch" "$tree/bin/perch"
-interpreter=$(readelf -l "$perch" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
-copy_file "$interpreter"
+cp "$perchd" "$tree/bin/perchd"
+for program in "$perch" "$perchd"; do
+  interpreter=$(readelf -l "$program" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+  copy_file "$interpreter"
+done
 while [ ${#queue[@]} -gt 0 ]; do
   elf=${queue[0]}; queue=("${queue[@]:1}")
   for lib in $(readelf -d "$elf" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
@@ -76,6 +83,10 @@ done
 # libasound reads its configuration (cards/, pcm/) at the first open.
 mkdir -p "$tree/usr/share/alsa"
 cp -rL "$libroot/usr/share/alsa/alsa.conf" "$libroot/usr/share/alsa/cards" "$libroot/usr/share/alsa/pcm" "$tree/usr/share/alsa/"
+
+# The model perchd runs in the guest (guest-tests.sh writes its configuration).
+mkdir -p "$tree/models/perch-av"
+cp "$repo/models/perch-av/model.tflite" "$repo/models/perch-av/labels.txt" "$tree/models/perch-av/"
 
 install -m 755 "$repo/Tests/vm/guest-init.sh" "$tree/init"
 install -m 755 "$repo/Tests/vm/guest-tests.sh" "$tree/guest-tests.sh"
