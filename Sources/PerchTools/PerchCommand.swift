@@ -14,6 +14,8 @@ public enum PerchCommand {
             + "  image tensor IMAGE --model MODEL --output FILE\n"
             + "                        the model input tensor for a BMP/PPM/PGM image\n"
             + "  image bench           image pipeline throughput\n"
+            + "  bench MODEL [--runs N] [--json]\n"
+            + "                        median latency, time per operator, GMAC/s of a model\n"
     }
 
     public static func run(_ arguments: [String]) -> Int32 {
@@ -32,6 +34,7 @@ public enum PerchCommand {
             return 0
         case "model":
             return ModelCommands.run(Array(rest.dropFirst()))
+        case "bench": return BenchCommand.run(Array(rest.dropFirst()))
         case "audio": return FrontendCommands.audio(Array(rest.dropFirst()))
         case "image": return FrontendCommands.image(Array(rest.dropFirst()))
         default:

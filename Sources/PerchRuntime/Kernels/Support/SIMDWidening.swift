@@ -41,3 +41,54 @@ func storeInt32x16(_ v: SIMD16<Int32>, _ p: UnsafeMutablePointer<Int32>) {
 func lanesSum(_ v: SIMD16<Int32>) -> Int32 {
     v.wrappedSum()
 }
+
+@inline(__always)
+func widenToInt64(_ v: SIMD4<Int32>) -> SIMD4<Int64> {
+    var r = SIMD4<Int64>()
+    for i in 0..<4 { r[i] = Int64(v[i]) }
+    return r
+}
+
+@inline(__always)
+func truncateToInt32(_ v: SIMD4<Int64>) -> SIMD4<Int32> {
+    var r = SIMD4<Int32>()
+    for i in 0..<4 { r[i] = Int32(truncatingIfNeeded: v[i]) }
+    return r
+}
+
+@inline(__always)
+func truncateToInt8(_ v: SIMD4<Int32>) -> SIMD4<Int8> {
+    var r = SIMD4<Int8>()
+    for i in 0..<4 { r[i] = Int8(truncatingIfNeeded: v[i]) }
+    return r
+}
+
+@inline(__always)
+func truncateToInt8(_ v: SIMD16<Int32>) -> SIMD16<Int8> {
+    var r = SIMD16<Int8>()
+    for i in 0..<16 { r[i] = Int8(truncatingIfNeeded: v[i]) }
+    return r
+}
+
+@inline(__always)
+func loadInt32x4(_ p: UnsafePointer<Int32>) -> SIMD4<Int32> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Int32>.self)
+}
+
+/// TFLite's double-rounding `MultiplyByQuantizedMultiplier` on 4 lanes, bit-exact with
+/// the scalar form for shifts in -31...31 and non-negative multipliers (what
+/// `QuantizeMultiplier` produces): `x << left`, then SRDHM as `(x·m + 2^30) >> 31` in
+/// 64 bits (equal to gemmlowp's truncating division for every input but min·min, which
+/// a non-negative multiplier excludes), then a rounding right shift that rounds halves
+/// away from zero.
+@inline(__always)
+func multiplyByQuantizedMultiplier4(_ x: SIMD4<Int32>, multiplier: SIMD4<Int32>, left: SIMD4<Int32>,
+                                    right: SIMD4<Int32>, mask: SIMD4<Int32>, half: SIMD4<Int32>) -> SIMD4<Int32> {
+    let shifted = x &<< left
+    let product = widenToInt64(shifted) &* widenToInt64(multiplier)
+    let high = truncateToInt32((product &+ SIMD4<Int64>(repeating: 1 << 30)) &>> 31)
+    let remainder = high & mask
+    let threshold = half &- (high &>> 31)
+    let roundUp = SIMD4<Int32>(repeating: 0).replacing(with: 1, where: remainder .> threshold)
+    return (high &>> right) &+ roundUp
+}
