@@ -24,6 +24,9 @@ final class DepthwiseConv2DKernel: Kernel {
     let activation: ActivationRange
     let channelMultipliers: ChannelMultipliers
     let accumulators: OwnedBuffer<Int32>
+    /// Per-channel bias and requantization for the vector output stage; nil when a shift is
+    /// out of the vector range or the depth multiplier is neither 1 nor a multiple of 8.
+    let stage: GemmOutputStage?
 
     init(geometry: Geometry, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
          bias: UnsafePointer<Int32>?, output: UnsafeMutablePointer<Int8>, inputZeroPoint: Int32,
@@ -38,9 +41,100 @@ final class DepthwiseConv2DKernel: Kernel {
         self.activation = activation
         self.channelMultipliers = channelMultipliers
         accumulators = OwnedBuffer(count: geometry.outChannels + 16, initialValue: 0)
+        if (geometry.depthMultiplier == 1 || geometry.depthMultiplier % 8 == 0)
+            && GemmOutputStage.shiftsSupported(channelMultipliers.shifts.base, count: geometry.outChannels) {
+            let stage = GemmOutputStage(channels: geometry.outChannels, multipliers: channelMultipliers.multipliers.base,
+                                        shifts: channelMultipliers.shifts.base, outputZeroPoint: outputZeroPoint,
+                                        min: activation.min, max: activation.max)
+            if let bias { for c in 0..<geometry.outChannels { stage.offsets[c] = bias[c] } }
+            self.stage = stage
+        } else {
+            stage = nil
+        }
     }
 
     func invoke() {
+        if let stage {
+            invokeVector(stage)
+        } else {
+            invokeRows()
+        }
+    }
+
+    /// Eight output channels at a time, their accumulators in registers across every tap of
+    /// the window; taps outside the image are skipped as in the reference. Depth multiplier 1
+    /// reads 8 input channels, a multiple of 8 broadcasts one input channel over them.
+    private func invokeVector(_ stage: GemmOutputStage) {
+        let cout = g.outChannels
+        let vectorChannels = cout & ~7
+        let dm = g.depthMultiplier
+        let offset = SIMD8<Int32>(repeating: inputOffset)
+        let zp = SIMD8<Int32>(repeating: outputZeroPoint)
+        let lo = SIMD8<Int32>(repeating: activation.min), hi = SIMD8<Int32>(repeating: activation.max)
+        let rowStride = g.inWidth &* g.inChannels
+        var out = output
+        for b in 0..<g.batches {
+            let inBatch = input + b &* g.inHeight &* rowStride
+            for oy in 0..<g.outHeight {
+                let iy0 = oy &* g.strideH &- g.padTop
+                // Valid filter rows for this output row.
+                var fy0 = 0, fy1 = g.filterHeight
+                while fy0 < fy1 && iy0 &+ fy0 &* g.dilationH < 0 { fy0 &+= 1 }
+                while fy1 > fy0 && iy0 &+ (fy1 &- 1) &* g.dilationH >= g.inHeight { fy1 &-= 1 }
+                for ox in 0..<g.outWidth {
+                    let ix0 = ox &* g.strideW &- g.padLeft
+                    var fx0 = 0, fx1 = g.filterWidth
+                    while fx0 < fx1 && ix0 &+ fx0 &* g.dilationW < 0 { fx0 &+= 1 }
+                    while fx1 > fx0 && ix0 &+ (fx1 &- 1) &* g.dilationW >= g.inWidth { fx1 &-= 1 }
+                    var c = 0
+                    while c < vectorChannels {
+                        var acc = loadInt32x8(stage.offsets + c)
+                        let inChannel = dm == 1 ? c : c / dm
+                        var fy = fy0
+                        while fy < fy1 {
+                            let inRow = inBatch + ((iy0 &+ fy &* g.dilationH) &* rowStride &+ inChannel)
+                            let tapRow = filter + (fy &* g.filterWidth &* cout &+ c)
+                            var fx = fx0
+                            while fx < fx1 {
+                                let pixel = inRow + (ix0 &+ fx &* g.dilationW) &* g.inChannels
+                                let x: SIMD8<Int32>
+                                if dm == 1 {
+                                    x = widenToInt32(loadInt8x8(pixel)) &+ offset
+                                } else {
+                                    x = SIMD8<Int32>(repeating: Int32(pixel[0]) &+ inputOffset)
+                                }
+                                acc &+= widenToInt32(loadInt8x8(tapRow + fx &* cout)) &* x
+                                fx &+= 1
+                            }
+                            fy &+= 1
+                        }
+                        let v = requantize8(acc, stage, c) &+ zp
+                        UnsafeMutableRawPointer(out + c).storeBytes(
+                            of: truncateToInt8(v.clamped(lowerBound: lo, upperBound: hi)), as: SIMD8<Int8>.self)
+                        c &+= 8
+                    }
+                    // Channels past the last multiple of 8.
+                    while c < cout {
+                        let inChannel = c / dm
+                        var a = stage.offsets[c]
+                        for fy in fy0..<fy1 {
+                            for fx in fx0..<fx1 {
+                                let iy = iy0 &+ fy &* g.dilationH, ix = ix0 &+ fx &* g.dilationW
+                                let x = Int32(inBatch[iy &* rowStride &+ ix &* g.inChannels &+ inChannel])
+                                a &+= Int32(filter[(fy &* g.filterWidth &+ fx) &* cout &+ c]) &* (x &+ inputOffset)
+                            }
+                        }
+                        out[c] = stage.requantize(a &- stage.offsets[c] &+ stage.offsets[c], channel: c)
+                        c &+= 1
+                    }
+                    out += cout
+                }
+            }
+        }
+    }
+
+    /// Accumulators in memory, 16 channels at a time per tap (any depth multiplier).
+    private func invokeRows() {
         let cout = g.outChannels
         let acc = accumulators.base
         var out = output

@@ -92,3 +92,30 @@ func multiplyByQuantizedMultiplier4(_ x: SIMD4<Int32>, multiplier: SIMD4<Int32>,
     let roundUp = SIMD4<Int32>(repeating: 0).replacing(with: 1, where: remainder .> threshold)
     return (high &>> right) &+ roundUp
 }
+
+/// `multiplyByQuantizedMultiplier4` on 8 lanes, parameters from a GemmOutputStage at channel `c`.
+@inline(__always)
+func requantize8(_ acc: SIMD8<Int32>, _ stage: GemmOutputStage, _ c: Int) -> SIMD8<Int32> {
+    let lowHalf = multiplyByQuantizedMultiplier4(
+        acc.lowHalf, multiplier: loadInt32x4(stage.multipliers + c), left: loadInt32x4(stage.leftShifts + c),
+        right: loadInt32x4(stage.rightShifts + c), mask: loadInt32x4(stage.roundingMasks + c),
+        half: loadInt32x4(stage.roundingHalves + c))
+    let c4 = c &+ 4
+    let highHalf = multiplyByQuantizedMultiplier4(
+        acc.highHalf, multiplier: loadInt32x4(stage.multipliers + c4), left: loadInt32x4(stage.leftShifts + c4),
+        right: loadInt32x4(stage.rightShifts + c4), mask: loadInt32x4(stage.roundingMasks + c4),
+        half: loadInt32x4(stage.roundingHalves + c4))
+    return SIMD8(lowHalf: lowHalf, highHalf: highHalf)
+}
+
+@inline(__always)
+func truncateToInt8(_ v: SIMD8<Int32>) -> SIMD8<Int8> {
+    var r = SIMD8<Int8>()
+    for i in 0..<8 { r[i] = Int8(truncatingIfNeeded: v[i]) }
+    return r
+}
+
+@inline(__always)
+func loadInt32x8(_ p: UnsafePointer<Int32>) -> SIMD8<Int32> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int32>.self)
+}
