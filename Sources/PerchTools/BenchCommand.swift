@@ -20,6 +20,7 @@ enum BenchCommand {
         .value("m", valueName: "M", help: "gemm: rows (pixels), default 64"),
         .value("n", valueName: "N", help: "gemm: output channels, default 64"),
         .value("k", valueName: "K", help: "gemm: depth, default 256"),
+        .flag("full-range-weights", help: "gemm: weights may be -128 (default: symmetric -127...127)"),
         .value("warmup", valueName: "N", help: "untimed runs first (default 3)"),
         .flag("help", short: "h", help: "show this help"),
     ]
@@ -59,7 +60,8 @@ enum BenchCommand {
                   let k = positiveInt(parsed.value("k") ?? "256") else {
                 return fail("--m, --n and --k take positive numbers", status: 2)
             }
-            return gemm(m: m, n: n, k: k, runs: runs ?? 1000, path: runtimeOptions.kernelPath, json: parsed.has("json"))
+            return gemm(m: m, n: n, k: k, runs: runs ?? 1000, path: runtimeOptions.kernelPath, json: parsed.has("json"),
+                        fullRange: parsed.has("full-range-weights"))
         }
         guard parsed.positionals.count == 1 else {
             return fail(parsed.positionals.isEmpty ? "missing MODEL" : "expected one MODEL", status: 2)
@@ -185,8 +187,8 @@ enum BenchCommand {
     }
 
     /// The GEMM micro-kernel alone: M×K activations against N×K packed weights, `runs` times.
-    static func gemm(m: Int, n: Int, k: Int, runs: Int, path: KernelPath, json: Bool) -> Int32 {
-        let bench = GemmBenchmark(m: m, n: n, k: k, path: path)
+    static func gemm(m: Int, n: Int, k: Int, runs: Int, path: KernelPath, json: Bool, fullRange: Bool) -> Int32 {
+        let bench = GemmBenchmark(m: m, n: n, k: k, path: path, fullRangeWeights: fullRange)
         bench.run()
         let start = perch_monotonic_ns()
         for _ in 0..<runs { bench.run() }

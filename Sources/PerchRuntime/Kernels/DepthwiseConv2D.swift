@@ -116,7 +116,7 @@ final class DepthwiseConv2DKernel: Kernel {
                     // Channels past the last multiple of 8.
                     while c < cout {
                         let inChannel = c / dm
-                        var a = stage.offsets[c]
+                        var a: Int32 = 0
                         for fy in fy0..<fy1 {
                             for fx in fx0..<fx1 {
                                 let iy = iy0 &+ fy &* g.dilationH, ix = ix0 &+ fx &* g.dilationW
@@ -124,7 +124,7 @@ final class DepthwiseConv2DKernel: Kernel {
                                 a &+= Int32(filter[(fy &* g.filterWidth &+ fx) &* cout &+ c]) &* (x &+ inputOffset)
                             }
                         }
-                        out[c] = stage.requantize(a &- stage.offsets[c] &+ stage.offsets[c], channel: c)
+                        out[c] = stage.requantize(a, channel: c)
                         c &+= 1
                     }
                     out += cout

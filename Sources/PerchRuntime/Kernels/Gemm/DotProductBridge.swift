@@ -58,7 +58,9 @@ public final class GemmBenchmark {
         return sum
     }
 
-    public init(m: Int, n: Int, k: Int, path: KernelPath) {
+    /// Weights are symmetric int8 (-127...127, as TFLite quantizes them) unless
+    /// `fullRangeWeights`, which adds -128 (the NEON path then cannot pair products in int16).
+    public init(m: Int, n: Int, k: Int, path: KernelPath, fullRangeWeights: Bool = false) {
         self.m = m; self.n = n; self.k = k
         var state: UInt32 = 2463534242
         func next() -> Int8 {
@@ -66,7 +68,10 @@ public final class GemmBenchmark {
             return Int8(truncatingIfNeeded: state >> 7)
         }
         let w = OwnedBuffer<Int8>(count: n * k, initialValue: 0)
-        for i in 0..<(n * k) { w[i] = next() }
+        for i in 0..<(n * k) {
+            let v = next()
+            w[i] = !fullRangeWeights && v == -128 ? -127 : v
+        }
         a = OwnedBuffer(count: m * k, initialValue: 0)
         for i in 0..<(m * k) { a[i] = next() }
         out = OwnedBuffer(count: m * n, initialValue: 0)
