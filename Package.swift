@@ -43,6 +43,13 @@ if embedded && targetArch == "aarch64" {
                      .define("PERCH_SDOT")]
 }
 
+// x86_64 micro-kernels for AVX-512 VNNI (vpdpbusd): the only module compiled for x86-64-v4,
+// chosen at run time from CPUID.
+var vnniSettings = swiftSettings
+if targetArch == "x86_64" {
+    vnniSettings += [.unsafeFlags(["-Xcc", "-march=x86-64-v4", "-Xcc", "-mavx512vnni"]), .define("PERCH_VNNI")]
+}
+
 // The C libraries Perch drives. In embedded mode module-map link lines are not
 // autolinked, so they are named here for both modes.
 let systemLibraries: [LinkerSetting] = [
@@ -61,9 +68,11 @@ var targets: [Target] = [
     // GEMM micro-kernels in NEON intrinsics (arm_neon.h, a compiler builtin; empty elsewhere).
     .target(name: "PerchNEON", swiftSettings: swiftSettings),
     .target(name: "PerchSDot", swiftSettings: sdotSettings),
+    .target(name: "PerchVNNI", swiftSettings: vnniSettings),
     // The int8 TFLite runtime: flatbuffer reader, planner, interpreter, kernels. Stdlib only
     // (plus the two micro-kernel modules above, which are too).
-    .target(name: "PerchRuntime", dependencies: ["PerchNEON", "PerchSDot"], swiftSettings: runtimeSettings),
+    .target(name: "PerchRuntime", dependencies: ["PerchNEON", "PerchSDot", "PerchVNNI"],
+            swiftSettings: runtimeSettings),
     // Signal frontends: fixed-point audio features, resampling, image preprocessing.
     .target(name: "PerchFrontends", dependencies: ["PerchRuntime"], swiftSettings: swiftSettings),
     // Devices: V4L2 camera, ALSA capture, GPIO, and synthetic sources with the same interfaces.

@@ -7,7 +7,7 @@ import PerchRuntime
 /// to run the slower path on a CPU that has both). The runtime itself makes no system calls.
 public enum RuntimeEnvironment {
     public static var detectedKernelPath: KernelPath {
-        KernelPath.best(hwcap: UInt64(perch_hwcap()))
+        KernelPath.best(hwcap: UInt64(perch_hwcap()), x86AVX512VNNI: perch_x86_avx512vnni() != 0)
     }
 
     /// The path to use, or an error message for an override that names an unknown path or
@@ -16,9 +16,9 @@ public enum RuntimeEnvironment {
         let requested = override ?? Environment.value("PERCH_KERNEL_PATH")
         guard let name = requested, !name.isEmpty else { return .success(detectedKernelPath) }
         guard let path = KernelPath(name: name) else {
-            return .failure(.invalidValue(option: "kernel-path", value: name, expected: "widening or sdot"))
+            return .failure(.invalidValue(option: "kernel-path", value: name, expected: "widening, sdot or vnni"))
         }
-        if path == .dotProduct && detectedKernelPath != .dotProduct {
+        if path != .widening && path != detectedKernelPath {
             return .failure(.invalidValue(option: "kernel-path", value: name,
                                           expected: "a path this CPU and binary run (" + detectedKernelPath.name + ")"))
         }

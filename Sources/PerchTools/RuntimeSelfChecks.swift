@@ -28,9 +28,10 @@ enum RuntimeSelfChecks {
     /// (odd sizes, tails, -128 weights), and the path `perch` picks is the best one.
     static func kernelPaths(_ r: CheckRunner) {
         let best = RuntimeEnvironment.detectedKernelPath
-        printLine("kernel path: " + best.name + (KernelPath.dotProductCompiledIn ? " (sdot kernels built in)" : ""))
+        printLine("kernel path: " + best.name + (KernelPath.dotProductCompiledIn ? " (sdot kernels built in)" : "")
+                  + (KernelPath.vnniCompiledIn ? " (vnni kernels built in)" : ""))
         var paths: [KernelPath] = [.widening]
-        if best == .dotProduct { paths.append(.dotProduct) }
+        if best != .widening { paths.append(best) }
         for path in paths {
             for seed: UInt64 in 1...3 {
                 let failures = KernelSelfTest.run(path: path, seed: seed, cases: 12)

@@ -6,11 +6,14 @@ public enum KernelPath: Equatable, Sendable {
     case widening
     /// aarch64 `sdot` (Armv8.2 dot-product extension, e.g. Cortex-A76 / Raspberry Pi 5).
     case dotProduct
+    /// x86_64 `vpdpbusd` (AVX-512 VNNI): the development host's int8 dot product.
+    case vnni
 
     /// The name `perch bench` and `perch model info` print.
     public var name: String {
         switch self {
         case .dotProduct: return "neon-sdot"
+        case .vnni: return "x86-avx512vnni"
         case .widening:
             #if arch(arm64)
             return "neon-smull"
@@ -25,9 +28,17 @@ public enum KernelPath: Equatable, Sendable {
 
     /// The fastest path this CPU runs, from the Linux `AT_HWCAP` word (the caller reads it:
     /// the runtime makes no system calls). `HWCAP_ASIMDDP` is bit 20 on aarch64.
-    public static func best(hwcap: UInt64) -> KernelPath {
+    /// Whether this binary was built with the AVX-512 VNNI kernels (x86_64 builds).
+    public static var vnniCompiledIn: Bool { VNNIKernels.available }
+
+    /// The fastest path this CPU runs, from the Linux `AT_HWCAP` word on aarch64 or the
+    /// CPUID answer for AVX-512 VNNI (+BW, VL) on x86_64; the caller reads both (the runtime
+    /// makes no system calls).
+    public static func best(hwcap: UInt64, x86AVX512VNNI: Bool = false) -> KernelPath {
         #if arch(arm64)
         if dotProductCompiledIn && hwcap & (1 << 20) != 0 { return .dotProduct }
+        #elseif arch(x86_64)
+        if vnniCompiledIn && x86AVX512VNNI { return .vnni }
         #endif
         return .widening
     }
@@ -37,6 +48,7 @@ public enum KernelPath: Equatable, Sendable {
     public init?(name: String) {
         switch name {
         case "sdot", "neon-sdot", "dotprod", "dot-product": self = .dotProduct
+        case "vnni", "x86-avx512vnni", "avx512vnni": self = .vnni
         case "widening", "neon-smull", "simd-widening", "smull", "generic": self = .widening
         default: return nil
         }

@@ -1,5 +1,6 @@
 import XCTest
 @testable import PerchRuntime
+import PerchTools
 
 /// Every fast kernel on the host's path equals the scalar reference on random shapes (odd
 /// sizes, tails, -128 weights); the aarch64 paths run the same checks in perch-selfcheck.
@@ -11,12 +12,22 @@ final class KernelPathTests: XCTestCase {
         }
     }
 
+    /// The CPU's best path (AVX-512 VNNI on this development machine) too.
+    func testDetectedPathMatchesReference() throws {
+        let best = RuntimeEnvironment.detectedKernelPath
+        guard best != .widening else { throw XCTSkip("this CPU has only the widening path") }
+        for seed: UInt64 in 1...4 {
+            XCTAssertEqual(KernelSelfTest.run(path: best, seed: seed, cases: 25), [], "seed \(seed)")
+        }
+    }
+
     func testPathNames() {
         XCTAssertEqual(KernelPath(name: "sdot"), .dotProduct)
         XCTAssertEqual(KernelPath(name: "widening"), .widening)
         XCTAssertNil(KernelPath(name: "avx9"))
         // The host build has no sdot kernels, so the best path ignores the hwcap bit.
         XCTAssertEqual(KernelPath.best(hwcap: 1 << 20), .widening)
+        XCTAssertEqual(KernelPath.best(hwcap: 0, x86AVX512VNNI: true), KernelPath.vnniCompiledIn ? .vnni : .widening)
     }
 
     func testPackedLayoutsPadWithZeros() {

@@ -29,6 +29,31 @@ enum DotProductKernels {
     }
 }
 
+@_silgen_name("perch_vnni_available")
+func perchVNNIAvailable() -> Bool
+
+@_silgen_name("perch_vnni_gemm_tile")
+func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, kPadded: Int,
+                       weights: UnsafePointer<Int8>, panels: Int, n: Int,
+                       table: UnsafePointer<Int32>, stride: Int, rowOffsets: UnsafePointer<Int32>,
+                       outputZeroPoint: Int32, min: Int32, max: Int32,
+                       out: UnsafeMutablePointer<Int8>, ldc: Int)
+
+/// PerchVNNI (x86-64-v4 + AVX-512 VNNI), by symbol name for the same reason as PerchSDot.
+enum VNNIKernels {
+    static var available: Bool { perchVNNIAvailable() }
+
+    @inline(__always)
+    static func tile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, weights: PackedWeights,
+                     stage: GemmOutputStage, rowOffsets: UnsafePointer<Int32>,
+                     out: UnsafeMutablePointer<Int8>, ldc: Int) {
+        perchVNNIGemmTile(rows: rows, rowCount: rowCount, kPadded: weights.kPadded,
+                          weights: UnsafePointer(weights.data.base), panels: weights.panels, n: weights.n,
+                          table: UnsafePointer(stage.table.base), stride: stage.stride, rowOffsets: rowOffsets,
+                          outputZeroPoint: stage.outputZeroPoint, min: stage.min, max: stage.max, out: out, ldc: ldc)
+    }
+}
+
 enum NEONKernels {
     @inline(__always)
     static func tile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, weights: PackedWeights,

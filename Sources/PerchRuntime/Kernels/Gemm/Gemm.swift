@@ -28,6 +28,7 @@ final class Gemm {
         switch path {
         case .widening: return 4
         case .dotProduct: return 8
+        case .vnni: return 8
         }
     }
 
@@ -63,6 +64,18 @@ final class Gemm {
     /// One tile from `rowPointers[0..<rowsPerTile]` (all set; rows from rowCount on are ignored).
     @inline(__always)
     func runTile(rowCount: Int, rowOffsets: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int8>, ldc: Int) {
+        if weights.path == .vnni {
+            // The weights are stored + 128: take 128 × Σ a back out of every row.
+            let k = weights.k
+            for r in 0..<rowsPerTile {
+                let given = rowOffsets.map { $0[min(r, rowCount &- 1)] } ?? 0
+                zeroRowOffsets[r] = given &- 128 &* sumInt8(rowPointers[r], k)
+            }
+            VNNIKernels.tile(rows: rowPointers, rowCount: rowCount, weights: weights, stage: stage,
+                             rowOffsets: UnsafePointer(zeroRowOffsets.base), out: out, ldc: ldc)
+            zeroRowOffsets.base.update(repeating: 0, count: 8)
+            return
+        }
         var offsets = UnsafePointer(zeroRowOffsets.base)
         if let rowOffsets {
             for r in 0..<rowsPerTile { zeroRowOffsets[r] = rowOffsets[min(r, rowCount &- 1)] }
@@ -77,6 +90,8 @@ final class Gemm {
             gemmWideningTile(rows: rowPointers, rowCount: rowCount, weights: weights, stage: stage,
                              rowOffsets: offsets, out: out, ldc: ldc)
             #endif
+        case .vnni:
+            break
         case .dotProduct:
             DotProductKernels.tile(rows: rowPointers, rowCount: rowCount, weights: weights, stage: stage,
                                    rowOffsets: offsets, out: out, ldc: ldc)

@@ -6,6 +6,8 @@
 ///   8 when K mod 16 is 1...8): block = 4 rows × width bytes, channel-major. K padded to 8.
 /// - `.dotProduct`: panels of 8 channels; inside a panel, for every 4 depths, 2 groups
 ///   × 4 channels × 4 depths (16 bytes each, the operand of one `sdot`). K padded to 4.
+/// - `.vnni`: panels of 16 channels; for every 4 depths 16 channels × 4 depths as unsigned
+///   bytes w + 128 (the operand of one `vpdpbusd`), padding 0. K padded to 4.
 final class PackedWeights {
     let path: KernelPath
     let n: Int
@@ -29,6 +31,9 @@ final class PackedWeights {
         case .dotProduct:
             kPadded = (k + 3) & ~3
             panelWidth = 8
+        case .vnni:
+            kPadded = (k + 3) & ~3
+            panelWidth = 16
         }
         panels = (n + panelWidth - 1) / panelWidth
         data = OwnedBuffer(count: panels * panelWidth * kPadded + 64, initialValue: 0)
@@ -47,6 +52,9 @@ final class PackedWeights {
         case .dotProduct:
             kPadded = (k + 3) & ~3
             panelWidth = 8
+        case .vnni:
+            kPadded = (k + 3) & ~3
+            panelWidth = 16
         }
         panels = (n + panelWidth - 1) / panelWidth
         data = OwnedBuffer(count: panels * panelWidth * kPadded + 64, initialValue: 0)
@@ -88,6 +96,21 @@ final class PackedWeights {
                         }
                         offset += 16
                     }
+                }
+            }
+        case .vnni:
+            // Unsigned operand of vpdpbusd: w + 128 as a byte; padding 0 (contributes nothing).
+            for p in 0..<panels {
+                var offset = p * panelBytes
+                for k0 in stride(from: 0, to: kPadded, by: 4) {
+                    for r in 0..<16 {
+                        for c in 0..<4 {
+                            let row = p * 16 + r, col = k0 + c
+                            let u: UInt8 = row < n && col < k ? UInt8(truncatingIfNeeded: Int(w(row, col)) + 128) : 0
+                            dst[offset + r * 4 + c] = Int8(bitPattern: u)
+                        }
+                    }
+                    offset += 64
                 }
             }
         }
