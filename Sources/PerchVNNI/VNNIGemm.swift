@@ -83,6 +83,39 @@ public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount
     let zp = SIMD16<Int32>(repeating: outputZeroPoint)
     let lo = SIMD16<Int32>(repeating: min), hi = SIMD16<Int32>(repeating: max)
     var w = UnsafeRawPointer(weights).assumingMemoryBound(to: Int32.self)
+    if rowCount == 1 {
+        // One row (a fully connected layer's single batch): four independent chains over depth.
+        for p in 0..<panels {
+            var s0 = SIMD16<Int32>(), s1 = SIMD16<Int32>(), s2 = SIMD16<Int32>(), s3 = SIMD16<Int32>()
+            var k = 0
+            while k &+ 16 <= kPadded {
+                s0 = dot(s0, load16(w), broadcast(a0 + k))
+                s1 = dot(s1, load16(w + 16), broadcast(a0 + (k &+ 4)))
+                s2 = dot(s2, load16(w + 32), broadcast(a0 + (k &+ 8)))
+                s3 = dot(s3, load16(w + 48), broadcast(a0 + (k &+ 12)))
+                w += 64
+                k &+= 16
+            }
+            while k < kPadded {
+                s0 = dot(s0, load16(w), broadcast(a0 + k))
+                w += 16
+                k &+= 4
+            }
+            let n0 = p &* 16
+            let x = (s0 &+ s1) &+ (s2 &+ s3) &+ load16(table + n0) &+ SIMD16<Int32>(repeating: rowOffsets[0])
+            let v = (requantize(x, load16(table + (stride &+ n0)), load16(table + (2 &* stride &+ n0)),
+                                load16(table + (3 &* stride &+ n0)), load16(table + (5 &* stride &+ n0)),
+                                load16(table + (6 &* stride &+ n0))) &+ zp).clamped(lowerBound: lo, upperBound: hi)
+            let b = bytes(v)
+            let valid = n &- n0
+            if valid >= 16 {
+                UnsafeMutableRawPointer(out + n0).storeBytes(of: b, as: SIMD16<Int8>.self)
+            } else {
+                for j in 0..<valid { out[n0 &+ j] = b[j] }
+            }
+        }
+        return
+    }
     for p in 0..<panels {
         var c0 = SIMD16<Int32>(), c1 = SIMD16<Int32>(), c2 = SIMD16<Int32>(), c3 = SIMD16<Int32>()
         var c4 = SIMD16<Int32>(), c5 = SIMD16<Int32>(), c6 = SIMD16<Int32>(), c7 = SIMD16<Int32>()

@@ -27,10 +27,18 @@ final class DepthwiseConv2DKernel: Kernel {
     /// Per-channel bias and requantization for the vector output stage; nil when a shift is
     /// out of the vector range or the depth multiplier is neither 1 nor a multiple of 8.
     let stage: GemmOutputStage?
+    /// For windows entirely inside the image (constant filter): bias + input offset × Σ taps
+    /// of the filter, so the taps multiply raw int8 inputs (the offset term is precomputed).
+    let interiorOffsets: OwnedBuffer<Int32>?
+    /// Input and filter offsets of each window tap, row-major over the window.
+    let tapInputOffsets: OwnedBuffer<Int>
+    /// True when no filter value is -128: two taps' int8 products then fit an int16 sum.
+    let tapPairsFitInt16: Bool
 
     init(geometry: Geometry, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
          bias: UnsafePointer<Int32>?, output: UnsafeMutablePointer<Int8>, inputZeroPoint: Int32,
-         outputZeroPoint: Int32, activation: ActivationRange, channelMultipliers: ChannelMultipliers) {
+         outputZeroPoint: Int32, activation: ActivationRange, channelMultipliers: ChannelMultipliers,
+         filterIsConstant: Bool = true) {
         g = geometry
         self.input = input
         self.filter = filter
@@ -50,6 +58,29 @@ final class DepthwiseConv2DKernel: Kernel {
             self.stage = stage
         } else {
             stage = nil
+        }
+        let taps = geometry.filterHeight * geometry.filterWidth
+        tapInputOffsets = OwnedBuffer(count: taps, initialValue: 0)
+        for fy in 0..<geometry.filterHeight {
+            for fx in 0..<geometry.filterWidth {
+                tapInputOffsets[fy * geometry.filterWidth + fx] =
+                    (fy * geometry.dilationH * geometry.inWidth + fx * geometry.dilationW) * geometry.inChannels
+            }
+        }
+        var fits = true
+        for i in 0..<(taps * geometry.outChannels) where filter[i] == -128 { fits = false; break }
+        tapPairsFitInt16 = fits
+        if filterIsConstant && stage != nil {
+            let offsets = OwnedBuffer<Int32>(count: geometry.outChannels + 8, initialValue: 0)
+            let inputOffset = 0 &- inputZeroPoint
+            for c in 0..<geometry.outChannels {
+                var sum: Int32 = 0
+                for t in 0..<taps { sum &+= Int32(filter[t * geometry.outChannels + c]) }
+                offsets[c] = (bias?[c] ?? 0) &+ inputOffset &* sum
+            }
+            interiorOffsets = offsets
+        } else {
+            interiorOffsets = nil
         }
     }
 
@@ -87,6 +118,16 @@ final class DepthwiseConv2DKernel: Kernel {
                     while fx0 < fx1 && ix0 &+ fx0 &* g.dilationW < 0 { fx0 &+= 1 }
                     while fx1 > fx0 && ix0 &+ (fx1 &- 1) &* g.dilationW >= g.inWidth { fx1 &-= 1 }
                     var c = 0
+                    if let interiorOffsets, fy0 == 0, fx0 == 0, fy1 == g.filterHeight, fx1 == g.filterWidth {
+                        let origin = inBatch + (iy0 &* rowStride &+ ix0 &* g.inChannels)
+                        while c < vectorChannels {
+                            let acc = interiorTaps(origin, c, UnsafePointer(interiorOffsets.base))
+                            let v = requantize8(acc, stage, c) &+ zp
+                            UnsafeMutableRawPointer(out + c).storeBytes(
+                                of: truncateToInt8(v.clamped(lowerBound: lo, upperBound: hi)), as: SIMD8<Int8>.self)
+                            c &+= 8
+                        }
+                    }
                     while c < vectorChannels {
                         var acc = loadInt32x8(stage.offsets + c)
                         let inChannel = dm == 1 ? c : c / dm
@@ -131,6 +172,37 @@ final class DepthwiseConv2DKernel: Kernel {
                 }
             }
         }
+    }
+
+    /// Eight channels of a window inside the image: raw int8 inputs times int8 taps (the
+    /// input offset is in `offsets`), two taps summed in int16 before widening (NEON
+    /// smull + smlal + saddw; x86 pmullw) when the filter has no -128.
+    @inline(__always)
+    private func interiorTaps(_ origin: UnsafePointer<Int8>, _ c: Int, _ offsets: UnsafePointer<Int32>) -> SIMD8<Int32> {
+        let cout = g.outChannels
+        let dm = g.depthMultiplier
+        let taps = g.filterHeight &* g.filterWidth
+        let inChannel = dm == 1 ? c : c / dm
+        let pixel = origin + inChannel
+        let tap = filter + c
+        var acc = loadInt32x8(offsets + c)
+        @inline(__always) func x(_ t: Int) -> SIMD8<Int16> {
+            let p = pixel + tapInputOffsets[t]
+            return widenToInt16(dm == 1 ? loadInt8x8(p) : SIMD8<Int8>(repeating: p[0]))
+        }
+        @inline(__always) func w(_ t: Int) -> SIMD8<Int16> { widenToInt16(loadInt8x8(tap + t &* cout)) }
+        var t = 0
+        if tapPairsFitInt16 {
+            while t &+ 2 <= taps {
+                acc &+= widenToInt32(x(t) &* w(t) &+ x(t &+ 1) &* w(t &+ 1))
+                t &+= 2
+            }
+        }
+        while t < taps {
+            acc &+= widenToInt32(x(t) &* w(t))
+            t &+= 1
+        }
+        return acc
     }
 
     /// Accumulators in memory, 16 channels at a time per tap (any depth multiplier).
@@ -301,5 +373,6 @@ func prepareDepthwiseConv2D(_ context: PrepareContext) throws(ModelError) -> Dep
         output: output.pointer(as: Int8.self), inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint,
         activation: activation,
         channelMultipliers: context.channelMultipliers(inputScale: inputScale, filterScales: scales,
-                                                       outputScale: outputScale, channels: g.outChannels))
+                                                       outputScale: outputScale, channels: g.outChannels),
+        filterIsConstant: filter.isConstant)
 }

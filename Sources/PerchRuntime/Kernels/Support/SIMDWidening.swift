@@ -86,7 +86,10 @@ func multiplyByQuantizedMultiplier4(_ x: SIMD4<Int32>, multiplier: SIMD4<Int32>,
                                     right: SIMD4<Int32>, mask: SIMD4<Int32>, half: SIMD4<Int32>) -> SIMD4<Int32> {
     let shifted = x &<< left
     let product = widenToInt64(shifted) &* widenToInt64(multiplier)
-    let high = truncateToInt32((product &+ SIMD4<Int64>(repeating: 1 << 30)) &>> 31)
+    // Bits 31...62 of the rounded product: a logical shift gives the same low 32 bits as an
+    // arithmetic one (AVX2 has no 64-bit arithmetic shift).
+    let rounded = unsafeBitCast(product &+ SIMD4<Int64>(repeating: 1 << 30), to: SIMD4<UInt64>.self)
+    let high = truncateToInt32(unsafeBitCast(rounded &>> 31, to: SIMD4<Int64>.self))
     let remainder = high & mask
     let threshold = half &- (high &>> 31)
     let roundUp = SIMD4<Int32>(repeating: 0).replacing(with: 1, where: remainder .> threshold)
@@ -118,4 +121,18 @@ func truncateToInt8(_ v: SIMD8<Int32>) -> SIMD8<Int8> {
 @inline(__always)
 func loadInt32x8(_ p: UnsafePointer<Int32>) -> SIMD8<Int32> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int32>.self)
+}
+
+@inline(__always)
+func widenToInt16(_ v: SIMD8<Int8>) -> SIMD8<Int16> {
+    var r = SIMD8<Int16>()
+    for i in 0..<8 { r[i] = Int16(v[i]) }
+    return r
+}
+
+@inline(__always)
+func widenToInt32(_ v: SIMD8<Int16>) -> SIMD8<Int32> {
+    var r = SIMD8<Int32>()
+    for i in 0..<8 { r[i] = Int32(v[i]) }
+    return r
 }
