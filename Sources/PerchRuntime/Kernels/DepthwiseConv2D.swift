@@ -30,8 +30,15 @@ final class DepthwiseConv2DKernel: Kernel {
     /// For windows entirely inside the image (constant filter): bias + input offset × Σ taps
     /// of the filter, so the taps multiply raw int8 inputs (the offset term is precomputed).
     let interiorOffsets: OwnedBuffer<Int32>?
-    /// Input and filter offsets of each window tap, row-major over the window.
+    /// Input offsets of each window tap in the (padded) input, row-major over the window.
     let tapInputOffsets: OwnedBuffer<Int>
+    /// The input surrounded by its zero point wherever a window leaves the image (nil when
+    /// no window does): a tap there multiplies (zp - zp) = 0, exactly what the reference's
+    /// skipped tap contributes, so every output pixel takes the same path.
+    let padded: OwnedBuffer<Int8>?
+    let paddedWidth: Int
+    let padBottom: Int
+    let padRight: Int
     /// True when no filter value is -128: two taps' int8 products then fit an int16 sum.
     let tapPairsFitInt16: Bool
 
@@ -60,17 +67,31 @@ final class DepthwiseConv2DKernel: Kernel {
             stage = nil
         }
         let taps = geometry.filterHeight * geometry.filterWidth
+        let neededH = (geometry.outHeight - 1) * geometry.strideH + (geometry.filterHeight - 1) * geometry.dilationH + 1
+        let neededW = (geometry.outWidth - 1) * geometry.strideW + (geometry.filterWidth - 1) * geometry.dilationW + 1
+        padBottom = max(0, neededH - geometry.inHeight - geometry.padTop)
+        padRight = max(0, neededW - geometry.inWidth - geometry.padLeft)
+        let usePadding = geometry.padTop > 0 || geometry.padLeft > 0 || padBottom > 0 || padRight > 0
+        paddedWidth = usePadding ? geometry.inWidth + geometry.padLeft + padRight : geometry.inWidth
+        if usePadding && filterIsConstant && geometry.outHeight > 0 && geometry.outWidth > 0 {
+            let height = geometry.inHeight + geometry.padTop + padBottom
+            padded = OwnedBuffer(count: height * paddedWidth * geometry.inChannels + 16,
+                                 initialValue: Int8(truncatingIfNeeded: inputZeroPoint))
+        } else {
+            padded = nil
+        }
+        let layoutWidth = padded != nil ? paddedWidth : geometry.inWidth
         tapInputOffsets = OwnedBuffer(count: taps, initialValue: 0)
         for fy in 0..<geometry.filterHeight {
             for fx in 0..<geometry.filterWidth {
                 tapInputOffsets[fy * geometry.filterWidth + fx] =
-                    (fy * geometry.dilationH * geometry.inWidth + fx * geometry.dilationW) * geometry.inChannels
+                    (fy * geometry.dilationH * layoutWidth + fx * geometry.dilationW) * geometry.inChannels
             }
         }
         var fits = true
         for i in 0..<(taps * geometry.outChannels) where filter[i] == -128 { fits = false; break }
         tapPairsFitInt16 = fits
-        if filterIsConstant && stage != nil {
+        if filterIsConstant && stage != nil && (padded != nil || !usePadding) {
             let offsets = OwnedBuffer<Int32>(count: geometry.outChannels + 8, initialValue: 0)
             let inputOffset = 0 &- inputZeroPoint
             for c in 0..<geometry.outChannels {
@@ -85,10 +106,59 @@ final class DepthwiseConv2DKernel: Kernel {
     }
 
     func invoke() {
-        if let stage {
+        if let stage, let interiorOffsets {
+            invokeWindows(stage, interiorOffsets)
+        } else if let stage {
             invokeVector(stage)
         } else {
             invokeRows()
+        }
+    }
+
+    /// Every window through the in-image kernel: the input copied into the zero-point-padded
+    /// buffer first when windows leave the image.
+    private func invokeWindows(_ stage: GemmOutputStage, _ interiorOffsets: OwnedBuffer<Int32>) {
+        let cin = g.inChannels, cout = g.outChannels, dm = g.depthMultiplier
+        let vectorChannels = cout & ~7
+        let taps = g.filterHeight &* g.filterWidth
+        let tapOffsets = UnsafePointer(tapInputOffsets.base)
+        let offsets = UnsafePointer(interiorOffsets.base)
+        let parameters = stage.parameters
+        let pairs = tapPairsFitInt16
+        let imageBytes = g.inHeight &* g.inWidth &* cin
+        let width = padded != nil ? paddedWidth : g.inWidth
+        let rowBytes = width &* cin
+        let pixelStep = g.strideW &* cin
+        var out = output
+        for b in 0..<g.batches {
+            let image = input + b &* imageBytes
+            var base = image
+            if let padded {
+                let rowIn = g.inWidth &* cin
+                for y in 0..<g.inHeight {
+                    (padded.base + ((y &+ g.padTop) &* width &+ g.padLeft) &* cin).update(from: image + y &* rowIn,
+                                                                                          count: rowIn)
+                }
+                base = UnsafePointer(padded.base)
+            }
+            for oy in 0..<g.outHeight {
+                var origin = base + oy &* g.strideH &* rowBytes
+                for _ in 0..<g.outWidth {
+                    depthwiseInteriorPixel(origin: origin, out: out, channels: vectorChannels, cout: cout, dm: dm,
+                                           taps: taps, tapOffsets: tapOffsets, filter: filter, offsets: offsets,
+                                           stage: parameters, pairs: pairs)
+                    var c = vectorChannels
+                    while c < cout {
+                        var a = offsets[c] &- stage.offsets[c]
+                        let x = origin + c / dm
+                        for t in 0..<taps { a &+= Int32(filter[t &* cout &+ c]) &* Int32(x[tapOffsets[t]]) }
+                        out[c] = stage.requantize(a, channel: c)
+                        c &+= 1
+                    }
+                    origin += pixelStep
+                    out += cout
+                }
+            }
         }
     }
 
@@ -118,16 +188,6 @@ final class DepthwiseConv2DKernel: Kernel {
                     while fx0 < fx1 && ix0 &+ fx0 &* g.dilationW < 0 { fx0 &+= 1 }
                     while fx1 > fx0 && ix0 &+ (fx1 &- 1) &* g.dilationW >= g.inWidth { fx1 &-= 1 }
                     var c = 0
-                    if let interiorOffsets, fy0 == 0, fx0 == 0, fy1 == g.filterHeight, fx1 == g.filterWidth {
-                        let origin = inBatch + (iy0 &* rowStride &+ ix0 &* g.inChannels)
-                        while c < vectorChannels {
-                            let acc = interiorTaps(origin, c, UnsafePointer(interiorOffsets.base))
-                            let v = requantize8(acc, stage, c) &+ zp
-                            UnsafeMutableRawPointer(out + c).storeBytes(
-                                of: truncateToInt8(v.clamped(lowerBound: lo, upperBound: hi)), as: SIMD8<Int8>.self)
-                            c &+= 8
-                        }
-                    }
                     while c < vectorChannels {
                         var acc = loadInt32x8(stage.offsets + c)
                         let inChannel = dm == 1 ? c : c / dm
@@ -172,37 +232,6 @@ final class DepthwiseConv2DKernel: Kernel {
                 }
             }
         }
-    }
-
-    /// Eight channels of a window inside the image: raw int8 inputs times int8 taps (the
-    /// input offset is in `offsets`), two taps summed in int16 before widening (NEON
-    /// smull + smlal + saddw; x86 pmullw) when the filter has no -128.
-    @inline(__always)
-    private func interiorTaps(_ origin: UnsafePointer<Int8>, _ c: Int, _ offsets: UnsafePointer<Int32>) -> SIMD8<Int32> {
-        let cout = g.outChannels
-        let dm = g.depthMultiplier
-        let taps = g.filterHeight &* g.filterWidth
-        let inChannel = dm == 1 ? c : c / dm
-        let pixel = origin + inChannel
-        let tap = filter + c
-        var acc = loadInt32x8(offsets + c)
-        @inline(__always) func x(_ t: Int) -> SIMD8<Int16> {
-            let p = pixel + tapInputOffsets[t]
-            return widenToInt16(dm == 1 ? loadInt8x8(p) : SIMD8<Int8>(repeating: p[0]))
-        }
-        @inline(__always) func w(_ t: Int) -> SIMD8<Int16> { widenToInt16(loadInt8x8(tap + t &* cout)) }
-        var t = 0
-        if tapPairsFitInt16 {
-            while t &+ 2 <= taps {
-                acc &+= widenToInt32(x(t) &* w(t) &+ x(t &+ 1) &* w(t &+ 1))
-                t &+= 2
-            }
-        }
-        while t < taps {
-            acc &+= widenToInt32(x(t) &* w(t))
-            t &+= 1
-        }
-        return acc
     }
 
     /// Accumulators in memory, 16 channels at a time per tap (any depth multiplier).
@@ -375,4 +404,65 @@ func prepareDepthwiseConv2D(_ context: PrepareContext) throws(ModelError) -> Dep
         channelMultipliers: context.channelMultipliers(inputScale: inputScale, filterScales: scales,
                                                        outputScale: outputScale, channels: g.outChannels),
         filterIsConstant: filter.isConstant)
+}
+
+/// One output pixel whose window lies inside the (padded) image, channels 0..<channels (a
+/// multiple of 8): raw int8 inputs times int8 taps, the input offset precomputed in
+/// `offsets` (bias + offset × Σ taps), 16 channels at a time then 8; two taps summed in
+/// int16 before widening (NEON smull + smlal + saddw; x86 vpmullw) when no filter value is
+/// -128. Everything is a parameter so the loops keep it in registers.
+@inline(__always)
+func depthwiseInteriorPixel(origin: UnsafePointer<Int8>, out: UnsafeMutablePointer<Int8>, channels: Int, cout: Int,
+                            dm: Int, taps: Int, tapOffsets: UnsafePointer<Int>, filter: UnsafePointer<Int8>,
+                            offsets: UnsafePointer<Int32>, stage: OutputStageParameters, pairs: Bool) {
+    var c = 0
+    while c &+ 16 <= channels {
+        let pixel = origin + (dm == 1 ? c : c / dm)
+        let tap = filter + c
+        @inline(__always) func x(_ t: Int) -> SIMD16<Int16> {
+            let p = pixel + tapOffsets[t]
+            if dm == 1 { return widenToInt16(loadInt8x16(p)) }
+            if dm % 16 == 0 { return SIMD16<Int16>(repeating: Int16(p[0])) }
+            return SIMD16(lowHalf: SIMD8<Int16>(repeating: Int16(p[0])), highHalf: SIMD8<Int16>(repeating: Int16(p[1])))
+        }
+        @inline(__always) func w(_ t: Int) -> SIMD16<Int16> { widenToInt16(loadInt8x16(tap + t &* cout)) }
+        var acc = loadInt32x16(offsets + c)
+        var t = 0
+        if pairs {
+            while t &+ 2 <= taps {
+                acc &+= widenToInt32(x(t) &* w(t) &+ x(t &+ 1) &* w(t &+ 1))
+                t &+= 2
+            }
+        }
+        while t < taps {
+            acc &+= widenToInt32(x(t) &* w(t))
+            t &+= 1
+        }
+        let low = stage.finish8(acc.lowHalf, c), high = stage.finish8(acc.highHalf, c &+ 8)
+        UnsafeMutableRawPointer(out + c).storeBytes(of: SIMD16(lowHalf: low, highHalf: high), as: SIMD16<Int8>.self)
+        c &+= 16
+    }
+    while c < channels {
+        let pixel = origin + (dm == 1 ? c : c / dm)
+        let tap = filter + c
+        @inline(__always) func x(_ t: Int) -> SIMD8<Int16> {
+            let p = pixel + tapOffsets[t]
+            return dm == 1 ? widenToInt16(loadInt8x8(p)) : SIMD8<Int16>(repeating: Int16(p[0]))
+        }
+        @inline(__always) func w(_ t: Int) -> SIMD8<Int16> { widenToInt16(loadInt8x8(tap + t &* cout)) }
+        var acc = loadInt32x8(offsets + c)
+        var t = 0
+        if pairs {
+            while t &+ 2 <= taps {
+                acc &+= widenToInt32(x(t) &* w(t) &+ x(t &+ 1) &* w(t &+ 1))
+                t &+= 2
+            }
+        }
+        while t < taps {
+            acc &+= widenToInt32(x(t) &* w(t))
+            t &+= 1
+        }
+        UnsafeMutableRawPointer(out + c).storeBytes(of: stage.finish8(acc, c), as: SIMD8<Int8>.self)
+        c &+= 8
+    }
 }

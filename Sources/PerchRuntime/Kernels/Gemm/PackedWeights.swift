@@ -192,11 +192,56 @@ final class GemmOutputStage {
     var roundingMasks: UnsafeMutablePointer<Int32> { table.base + 5 * stride }
     var roundingHalves: UnsafeMutablePointer<Int32> { table.base + 6 * stride }
 
+    /// The table's pointers and constants as a value, for loops that must keep them in registers.
+    var parameters: OutputStageParameters {
+        OutputStageParameters(multipliers: multipliers, leftShifts: leftShifts, rightShifts: rightShifts,
+                              masks: roundingMasks, halves: roundingHalves,
+                              zeroPoint: SIMD8(repeating: outputZeroPoint), min: SIMD8(repeating: min),
+                              max: SIMD8(repeating: max))
+    }
+
     /// The scalar form of one output, for tails and tests.
     @inline(__always)
     func requantize(_ acc: Int32, channel c: Int) -> Int8 {
         let shift = Int(leftShifts[c]) - Int(rightShifts[c])
         let v = multiplyByQuantizedMultiplier(acc &+ offsets[c], multipliers[c], shift)
         return clampToInt8(v &+ outputZeroPoint, min, max)
+    }
+}
+
+/// GemmOutputStage's per-channel arrays and constants, copied out of the class.
+struct OutputStageParameters {
+    let multipliers: UnsafePointer<Int32>
+    let leftShifts: UnsafePointer<Int32>
+    let rightShifts: UnsafePointer<Int32>
+    let masks: UnsafePointer<Int32>
+    let halves: UnsafePointer<Int32>
+    let zeroPoint: SIMD8<Int32>
+    let min: SIMD8<Int32>
+    let max: SIMD8<Int32>
+
+    init(multipliers: UnsafeMutablePointer<Int32>, leftShifts: UnsafeMutablePointer<Int32>,
+         rightShifts: UnsafeMutablePointer<Int32>, masks: UnsafeMutablePointer<Int32>,
+         halves: UnsafeMutablePointer<Int32>, zeroPoint: SIMD8<Int32>, min: SIMD8<Int32>, max: SIMD8<Int32>) {
+        self.multipliers = UnsafePointer(multipliers)
+        self.leftShifts = UnsafePointer(leftShifts)
+        self.rightShifts = UnsafePointer(rightShifts)
+        self.masks = UnsafePointer(masks)
+        self.halves = UnsafePointer(halves)
+        self.zeroPoint = zeroPoint
+        self.min = min
+        self.max = max
+    }
+
+    /// Requantizes, adds the zero point, clamps and narrows 8 channels starting at `c`.
+    @inline(__always)
+    func finish8(_ acc: SIMD8<Int32>, _ c: Int) -> SIMD8<Int8> {
+        @inline(__always) func half(_ v: SIMD4<Int32>, _ c: Int) -> SIMD4<Int32> {
+            multiplyByQuantizedMultiplier4(v, multiplier: loadInt32x4(multipliers + c), left: loadInt32x4(leftShifts + c),
+                                           right: loadInt32x4(rightShifts + c), mask: loadInt32x4(masks + c),
+                                           half: loadInt32x4(halves + c))
+        }
+        let v = SIMD8(lowHalf: half(acc.lowHalf, c), highHalf: half(acc.highHalf, c &+ 4)) &+ zeroPoint
+        return truncateToInt8(v.clamped(lowerBound: min, upperBound: max))
     }
 }

@@ -136,3 +136,17 @@ func widenToInt32(_ v: SIMD8<Int16>) -> SIMD8<Int32> {
     for i in 0..<8 { r[i] = Int32(v[i]) }
     return r
 }
+
+@inline(__always)
+func widenToInt16(_ v: SIMD16<Int8>) -> SIMD16<Int16> {
+    var r = SIMD16<Int16>()
+    for i in 0..<16 { r[i] = Int16(v[i]) }
+    return r
+}
+
+@inline(__always)
+func widenToInt32(_ v: SIMD16<Int16>) -> SIMD16<Int32> {
+    var r = SIMD16<Int32>()
+    for i in 0..<16 { r[i] = Int32(v[i]) }
+    return r
+}
