@@ -143,7 +143,20 @@ final class DepthwiseConv2DKernel: Kernel {
             }
             for oy in 0..<g.outHeight {
                 var origin = base + oy &* g.strideH &* rowBytes
-                for _ in 0..<g.outWidth {
+                var ox = 0
+                if cout == 8 {
+                    // Eight channels: two pixels share one 16-lane step.
+                    while ox &+ 2 <= g.outWidth {
+                        depthwiseTwoPixels8(origin: origin, pixelStep: pixelStep, out: out, dm: dm, taps: taps,
+                                            tapOffsets: tapOffsets, filter: filter, offsets: offsets,
+                                            stage: parameters, pairs: pairs)
+                        origin += 2 &* pixelStep
+                        out += 16
+                        ox &+= 2
+                    }
+                }
+                while ox < g.outWidth {
+                    ox &+= 1
                     depthwiseInteriorPixel(origin: origin, out: out, channels: vectorChannels, cout: cout, dm: dm,
                                            taps: taps, tapOffsets: tapOffsets, filter: filter, offsets: offsets,
                                            stage: parameters, pairs: pairs)
@@ -465,4 +478,40 @@ func depthwiseInteriorPixel(origin: UnsafePointer<Int8>, out: UnsafeMutablePoint
         UnsafeMutableRawPointer(out + c).storeBytes(of: stage.finish8(acc, c), as: SIMD8<Int8>.self)
         c &+= 8
     }
+}
+
+/// Two neighbouring output pixels of an 8-channel depthwise layer in one 16-lane step
+/// (lanes 0...7 the first pixel, 8...15 the second), as depthwiseInteriorPixel.
+@inline(__always)
+func depthwiseTwoPixels8(origin: UnsafePointer<Int8>, pixelStep: Int, out: UnsafeMutablePointer<Int8>, dm: Int,
+                         taps: Int, tapOffsets: UnsafePointer<Int>, filter: UnsafePointer<Int8>,
+                         offsets: UnsafePointer<Int32>, stage: OutputStageParameters, pairs: Bool) {
+    let second = origin + pixelStep
+    @inline(__always) func x(_ t: Int) -> SIMD16<Int16> {
+        let o = tapOffsets[t]
+        if dm == 1 {
+            return SIMD16(lowHalf: widenToInt16(loadInt8x8(origin + o)), highHalf: widenToInt16(loadInt8x8(second + o)))
+        }
+        return SIMD16(lowHalf: SIMD8<Int16>(repeating: Int16(origin[o])),
+                      highHalf: SIMD8<Int16>(repeating: Int16(second[o])))
+    }
+    @inline(__always) func w(_ t: Int) -> SIMD16<Int16> {
+        let v = widenToInt16(loadInt8x8(filter + t &* 8))
+        return SIMD16(lowHalf: v, highHalf: v)
+    }
+    let bias = loadInt32x8(offsets)
+    var acc = SIMD16(lowHalf: bias, highHalf: bias)
+    var t = 0
+    if pairs {
+        while t &+ 2 <= taps {
+            acc &+= widenToInt32(x(t) &* w(t) &+ x(t &+ 1) &* w(t &+ 1))
+            t &+= 2
+        }
+    }
+    while t < taps {
+        acc &+= widenToInt32(x(t) &* w(t))
+        t &+= 1
+    }
+    let low = stage.finish8(acc.lowHalf, 0), high = stage.finish8(acc.highHalf, 0)
+    UnsafeMutableRawPointer(out).storeBytes(of: SIMD16(lowHalf: low, highHalf: high), as: SIMD16<Int8>.self)
 }
