@@ -71,6 +71,29 @@ final class FullyConnectedKernel: Kernel {
     }
 
     func invoke() {
+        // A few hundred MACs (hello_world's layers): the tile machinery costs more than it
+        // saves; plain row dots with the vector output stage.
+        if let gemm, batches &* units &* depth <= 1024 {
+            let parameters = gemm.stage.parameters
+            let offsets = gemm.stage.offsets
+            for b in 0..<batches {
+                let row = input + b &* depth
+                dotInt8Rows(row, filter, rows: units, depth: depth, into: dots.base)
+                let rowTerm = filterOffset == 0 ? 0 : filterOffset &* sumInt8(row, depth)
+                let out = output + b &* units
+                var n = 0
+                while n &+ 8 <= units {
+                    let acc = loadInt32x8(dots.base + n) &+ loadInt32x8(offsets + n) &+ SIMD8(repeating: rowTerm)
+                    UnsafeMutableRawPointer(out + n).storeBytes(of: parameters.finish8(acc, n), as: SIMD8<Int8>.self)
+                    n &+= 8
+                }
+                while n < units {
+                    out[n] = gemm.stage.requantize(dots[n] &+ rowTerm, channel: n)
+                    n &+= 1
+                }
+            }
+            return
+        }
         if let gemm {
             var terms: UnsafePointer<Int32>? = nil
             if filterOffset != 0 {
