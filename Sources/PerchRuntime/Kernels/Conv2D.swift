@@ -107,15 +107,16 @@ final class Conv2DKernel: Kernel {
         let rowBytes = g.filterWidth &* g.filterChannels
         let tile = gemm.rowsPerTile
         let direct = pointwise && gemm.weights.kPadded == g.inChannels
+        // The next output pixel, walked without divisions.
+        var b = 0, oy = 0, ox = 0
         var p0 = 0
         while p0 < pixels {
             let count = min(tile, pixels &- p0)
             for r in 0..<tile {
-                let pixel = p0 &+ min(r, count &- 1)
-                let b = pixel / pixelsPerImage
-                let rest = pixel &- b &* pixelsPerImage
-                let oy = rest / g.outWidth
-                let ox = rest &- oy &* g.outWidth
+                if r >= count {
+                    gemm.rowPointers[r] = gemm.rowPointers[count &- 1]
+                    continue
+                }
                 let iy0 = oy &* g.strideH &- g.padTop
                 let ix0 = ox &* g.strideW &- g.padLeft
                 let inBatch = input + b &* inImage
@@ -125,6 +126,12 @@ final class Conv2DKernel: Kernel {
                     gatherPatch(inBatch, iy0: iy0, ix0: ix0, group: 0, zp: zp, rowBytes: rowBytes,
                                 into: gemm.stagingRow(r))
                     gemm.rowPointers[r] = UnsafePointer(gemm.stagingRow(r))
+                }
+                ox &+= 1
+                if ox == g.outWidth {
+                    ox = 0
+                    oy &+= 1
+                    if oy == g.outHeight { oy = 0; b &+= 1 }
                 }
             }
             gemm.runTile(rowCount: count, rowOffsets: nil, out: output + p0 &* g.outChannels, ldc: g.outChannels)
@@ -192,7 +199,7 @@ final class Conv2DKernel: Kernel {
             let inRow = inBatch + iy &* g.inWidth &* g.inChannels
             let contiguous = g.dilationW == 1 && g.groups == 1 && ix0 >= 0 && ix0 &+ g.filterWidth <= g.inWidth
             if contiguous {
-                dst.update(from: inRow + ix0 &* g.inChannels, count: rowBytes)
+                copyBytes(dst, inRow + ix0 &* g.inChannels, rowBytes)
                 dst += rowBytes
                 continue
             }
@@ -201,7 +208,7 @@ final class Conv2DKernel: Kernel {
                 if ix < 0 || ix >= g.inWidth {
                     dst.update(repeating: zp, count: cf)
                 } else {
-                    dst.update(from: inRow + (ix &* g.inChannels &+ channelOffset), count: cf)
+                    copyBytes(dst, inRow + (ix &* g.inChannels &+ channelOffset), cf)
                 }
                 dst += cf
             }

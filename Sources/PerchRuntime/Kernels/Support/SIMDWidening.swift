@@ -150,3 +150,22 @@ func widenToInt32(_ v: SIMD16<Int16>) -> SIMD16<Int32> {
     for i in 0..<16 { r[i] = Int32(v[i]) }
     return r
 }
+
+/// Copies `count` bytes in 16- and 8-byte steps: im2col rows are a few bytes to a few hundred,
+/// where a `memcpy` call costs more than the copy.
+@inline(__always)
+func copyBytes(_ dst: UnsafeMutablePointer<Int8>, _ src: UnsafePointer<Int8>, _ count: Int) {
+    var i = 0
+    while i &+ 16 <= count {
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: loadInt8x16(src + i), as: SIMD16<Int8>.self)
+        i &+= 16
+    }
+    if i &+ 8 <= count {
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: loadInt8x8(src + i), as: SIMD8<Int8>.self)
+        i &+= 8
+    }
+    while i < count {
+        dst[i] = src[i]
+        i &+= 1
+    }
+}
