@@ -16,6 +16,17 @@ import _Builtin_intrinsics.arm.neon
 
 public let perchNEONAvailable = true
 
+/// TFLite's double-rounding MultiplyByQuantizedMultiplier on 4 lanes the way its NEON
+/// kernels do it (`vqrdmulhq_s32`, then a rounding shift with the sign fix-up), for the
+/// runtime's vector output stages on aarch64. `negRight` is minus the right shift.
+@inlinable @inline(__always)
+public func perchNEONMultiplyByQuantizedMultiplier(_ x: SIMD4<Int32>, _ multiplier: SIMD4<Int32>,
+                                                   _ left: SIMD4<Int32>, _ negRight: SIMD4<Int32>) -> SIMD4<Int32> {
+    let v = vqrdmulhq_s32(vshlq_s32(x, left), multiplier)
+    let fixup = (v & negRight) &>> 31
+    return vrshlq_s32(vqaddq_s32(v, fixup), negRight)
+}
+
 @inline(__always)
 private func load16(_ p: UnsafePointer<Int8>) -> SIMD16<Int8> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Int8>.self)

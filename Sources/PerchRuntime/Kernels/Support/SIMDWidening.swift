@@ -1,3 +1,7 @@
+#if arch(arm64)
+import PerchNEON
+#endif
+
 /// Widening and loading helpers for the int8 SIMD inner loops. The stdlib's
 /// `SIMD16<Int32>(truncatingIfNeeded:)` is not inlined at -O (a call with spills per use);
 /// these element loops marked `@inline(__always)` become NEON sxtl/smlal and x86 pmovsx.
@@ -84,6 +88,10 @@ func loadInt32x4(_ p: UnsafePointer<Int32>) -> SIMD4<Int32> {
 @inline(__always)
 func multiplyByQuantizedMultiplier4(_ x: SIMD4<Int32>, multiplier: SIMD4<Int32>, left: SIMD4<Int32>,
                                     right: SIMD4<Int32>, mask: SIMD4<Int32>, half: SIMD4<Int32>) -> SIMD4<Int32> {
+    #if arch(arm64)
+    // sqrdmulh + srshl: 6 instructions instead of a 64-bit product.
+    return perchNEONMultiplyByQuantizedMultiplier(x, multiplier, left, SIMD4<Int32>() &- right)
+    #else
     let shifted = x &<< left
     let product = widenToInt64(shifted) &* widenToInt64(multiplier)
     // Bits 31...62 of the rounded product: a logical shift gives the same low 32 bits as an
@@ -94,6 +102,7 @@ func multiplyByQuantizedMultiplier4(_ x: SIMD4<Int32>, multiplier: SIMD4<Int32>,
     let threshold = half &- (high &>> 31)
     let roundUp = SIMD4<Int32>(repeating: 0).replacing(with: 1, where: remainder .> threshold)
     return (high &>> right) &+ roundUp
+    #endif
 }
 
 /// `multiplyByQuantizedMultiplier4` on 8 lanes, parameters from a GemmOutputStage at channel `c`.
