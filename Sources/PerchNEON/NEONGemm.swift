@@ -16,6 +16,12 @@ import _Builtin_intrinsics.arm.neon
 
 public let perchNEONAvailable = true
 
+/// Lane-wise clamp (smax, smin); the stdlib's `clamped` is an out-of-line call.
+@inlinable @inline(__always)
+public func perchNEONClamp(_ v: SIMD4<Int32>, _ lo: SIMD4<Int32>, _ hi: SIMD4<Int32>) -> SIMD4<Int32> {
+    vminq_s32(vmaxq_s32(v, lo), hi)
+}
+
 /// TFLite's double-rounding MultiplyByQuantizedMultiplier on 4 lanes the way its NEON
 /// kernels do it (`vqrdmulhq_s32`, then a rounding shift with the sign fix-up), for the
 /// runtime's vector output stages on aarch64. `negRight` is minus the right shift.

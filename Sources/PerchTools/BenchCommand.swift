@@ -22,6 +22,7 @@ enum BenchCommand {
         .value("k", valueName: "K", help: "gemm: depth, default 256"),
         .flag("full-range-weights", help: "gemm: weights may be -128 (default: symmetric -127...127)"),
         .value("warmup", valueName: "N", help: "untimed runs first (default 3)"),
+        .value("operator", valueName: "I", help: "time operator I alone (after one full inference)"),
         .flag("help", short: "h", help: "show this help"),
     ]
 
@@ -76,6 +77,27 @@ enum BenchCommand {
             return fail("cannot load model '" + path + "': " + error.description, status: 1)
         }
         fillInputs(interpreter)
+        if let text = parsed.value("operator") {
+            guard let op = Int(text), op >= 0, op < interpreter.operatorCount else {
+                return fail("--operator takes 0..<" + String(interpreter.operatorCount), status: 2)
+            }
+            interpreter.invoke()
+            let count = runs ?? 1000
+            var times = [Int64](repeating: 0, count: count)
+            for i in 0..<count {
+                let start = perch_monotonic_ns()
+                interpreter.invokeOperator(op)
+                times[i] = perch_monotonic_ns() - start
+            }
+            times.sort()
+            let median = Double(times[count / 2]) / 1e6
+            let macs = interpreter.operatorMultiplyAccumulates(op)
+            printLine((parsed.has("json") ? "{\"operator\": " + String(op) + ", \"op\": " + jsonString(interpreter.operatorName(op))
+                       + ", \"median_ms\": " + fixed(median, 6) + ", \"macs\": " + String(macs) + "}"
+                       : "operator " + String(op) + " " + interpreter.operatorName(op) + ": median " + fixed(median, 4)
+                       + " ms, " + String(macs) + " MACs"))
+            return 0
+        }
         for _ in 0..<warmup { interpreter.invoke() }
         // Enough runs for about a second unless told, at least 20.
         let count: Int

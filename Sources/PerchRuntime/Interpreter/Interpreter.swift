@@ -83,6 +83,13 @@ public final class Interpreter {
         }
     }
 
+    /// Runs operator `i` alone on whatever its input tensors hold (profiling: `perch bench
+    /// --operator`). The operators before it must have run at least once for meaningful data.
+    public func invokeOperator(_ i: Int) {
+        precondition(i >= 0 && i < kernels.count, "operator index out of range")
+        kernels[i].invoke()
+    }
+
     /// The builtin operator name of node `i` (CONV_2D, …).
     public func operatorName(_ i: Int) -> String { model.graph.operators[i].opcode.displayName }
 

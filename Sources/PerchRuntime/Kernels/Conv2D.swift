@@ -192,7 +192,7 @@ final class Conv2DKernel: Kernel {
         for fy in 0..<g.filterHeight {
             let iy = iy0 &+ fy &* g.dilationH
             if iy < 0 || iy >= g.inHeight {
-                dst.update(repeating: zp, count: rowBytes)
+                fillBytes(dst, zp, rowBytes)
                 dst += rowBytes
                 continue
             }
@@ -206,7 +206,7 @@ final class Conv2DKernel: Kernel {
             for fx in 0..<g.filterWidth {
                 let ix = ix0 &+ fx &* g.dilationW
                 if ix < 0 || ix >= g.inWidth {
-                    dst.update(repeating: zp, count: cf)
+                    fillBytes(dst, zp, cf)
                 } else {
                     copyBytes(dst, inRow + (ix &* g.inChannels &+ channelOffset), cf)
                 }

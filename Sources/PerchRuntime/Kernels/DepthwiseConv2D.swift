@@ -136,18 +136,22 @@ final class DepthwiseConv2DKernel: Kernel {
             if let padded {
                 let rowIn = g.inWidth &* cin
                 for y in 0..<g.inHeight {
-                    (padded.base + ((y &+ g.padTop) &* width &+ g.padLeft) &* cin).update(from: image + y &* rowIn,
-                                                                                          count: rowIn)
+                    // Raw copyMemory is a memcpy; typed update(from:) is an element loop in
+                    // Embedded Swift (a value-witness call per byte).
+                    UnsafeMutableRawPointer(padded.base + ((y &+ g.padTop) &* width &+ g.padLeft) &* cin)
+                        .copyMemory(from: image + y &* rowIn, byteCount: rowIn)
                 }
                 base = UnsafePointer(padded.base)
             }
-            for oy in 0..<g.outHeight {
+            // One output row; `m` is the depth multiplier, a literal at the call sites below so
+            // the multiplier-1 loops compile without its branches (and pair into smull/smlal).
+            @inline(__always) func outputRow(_ oy: Int, _ m: Int) {
                 var origin = base + oy &* g.strideH &* rowBytes
                 var ox = 0
                 if cout == 8 {
                     // Eight channels: two pixels share one 16-lane step.
                     while ox &+ 2 <= g.outWidth {
-                        depthwiseTwoPixels8(origin: origin, pixelStep: pixelStep, out: out, dm: dm, taps: taps,
+                        depthwiseTwoPixels8(origin: origin, pixelStep: pixelStep, out: out, dm: m, taps: taps,
                                             tapOffsets: tapOffsets, filter: filter, offsets: offsets,
                                             stage: parameters, pairs: pairs)
                         origin += 2 &* pixelStep
@@ -157,7 +161,7 @@ final class DepthwiseConv2DKernel: Kernel {
                 }
                 while ox < g.outWidth {
                     ox &+= 1
-                    depthwiseInteriorPixel(origin: origin, out: out, channels: vectorChannels, cout: cout, dm: dm,
+                    depthwiseInteriorPixel(origin: origin, out: out, channels: vectorChannels, cout: cout, dm: m,
                                            taps: taps, tapOffsets: tapOffsets, filter: filter, offsets: offsets,
                                            stage: parameters, pairs: pairs)
                     var c = vectorChannels
@@ -171,6 +175,11 @@ final class DepthwiseConv2DKernel: Kernel {
                     origin += pixelStep
                     out += cout
                 }
+            }
+            if dm == 1 {
+                for oy in 0..<g.outHeight { outputRow(oy, 1) }
+            } else {
+                for oy in 0..<g.outHeight { outputRow(oy, dm) }
             }
         }
     }
@@ -224,7 +233,7 @@ final class DepthwiseConv2DKernel: Kernel {
                         }
                         let v = requantize8(acc, stage, c) &+ zp
                         UnsafeMutableRawPointer(out + c).storeBytes(
-                            of: truncateToInt8(v.clamped(lowerBound: lo, upperBound: hi)), as: SIMD8<Int8>.self)
+                            of: truncateToInt8(clampLanes(v, lo, hi)), as: SIMD8<Int8>.self)
                         c &+= 8
                     }
                     // Channels past the last multiple of 8.

@@ -52,7 +52,7 @@ final class Gemm {
                     rowPointers[r] = a + start
                 } else {
                     let dst = stagingRow(r)
-                    dst.update(from: a + start, count: k)
+                    UnsafeMutableRawPointer(dst).copyMemory(from: a + start, byteCount: k)
                     rowPointers[r] = UnsafePointer(dst)
                 }
             }
@@ -73,7 +73,7 @@ final class Gemm {
             }
             VNNIKernels.tile(rows: rowPointers, rowCount: rowCount, weights: weights, stage: stage,
                              rowOffsets: UnsafePointer(zeroRowOffsets.base), out: out, ldc: ldc)
-            zeroRowOffsets.base.update(repeating: 0, count: 8)
+            UnsafeMutableRawPointer(zeroRowOffsets.base).storeBytes(of: SIMD8<Int32>(), as: SIMD8<Int32>.self)
             return
         }
         var offsets = UnsafePointer(zeroRowOffsets.base)
@@ -96,6 +96,8 @@ final class Gemm {
             DotProductKernels.tile(rows: rowPointers, rowCount: rowCount, weights: weights, stage: stage,
                                    rowOffsets: offsets, out: out, ldc: ldc)
         }
-        if rowOffsets != nil { zeroRowOffsets.base.update(repeating: 0, count: 8) }
+        if rowOffsets != nil {
+            UnsafeMutableRawPointer(zeroRowOffsets.base).storeBytes(of: SIMD8<Int32>(), as: SIMD8<Int32>.self)
+        }
     }
 }

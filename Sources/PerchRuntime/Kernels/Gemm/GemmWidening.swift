@@ -58,7 +58,7 @@ func gemmWideningTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, w
             let acc = s &+ offset &+ SIMD4<Int32>(repeating: rowOffset)
             let v = multiplyByQuantizedMultiplier4(acc, multiplier: multiplier, left: left, right: right,
                                                    mask: mask, half: half)
-            let bytes = truncateToInt8((v &+ zp).clamped(lowerBound: lo, upperBound: hi))
+            let bytes = truncateToInt8(clampLanes(v &+ zp, lo, hi))
             let dst = out + (r &* ldc &+ n0)
             let valid = weights.n &- n0
             if valid >= 4 {

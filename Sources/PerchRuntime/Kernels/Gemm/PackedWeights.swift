@@ -242,6 +242,6 @@ struct OutputStageParameters {
                                            half: loadInt32x4(halves + c))
         }
         let v = SIMD8(lowHalf: half(acc.lowHalf, c), highHalf: half(acc.highHalf, c &+ 4)) &+ zeroPoint
-        return truncateToInt8(v.clamped(lowerBound: min, upperBound: max))
+        return truncateToInt8(clampLanes(v, min, max))
     }
 }
