@@ -37,38 +37,41 @@ private func load16(_ p: UnsafePointer<Int32>) -> SIMD16<Int32> {
 }
 
 @inline(__always)
-private func widen(_ v: SIMD8<Int32>) -> SIMD8<Int64> {
-    var r = SIMD8<Int64>()
-    for i in 0..<8 { r[i] = Int64(v[i]) }
-    return r
-}
+private func m512(_ v: SIMD16<Int32>) -> __m512i { unsafeBitCast(v, to: __m512i.self) }
 
 @inline(__always)
-private func narrow(_ v: SIMD8<Int64>) -> SIMD8<Int32> {
-    var r = SIMD8<Int32>()
-    for i in 0..<8 { r[i] = Int32(truncatingIfNeeded: v[i]) }
-    return r
-}
+private func lanes(_ v: __m512i) -> SIMD16<Int32> { unsafeBitCast(v, to: SIMD16<Int32>.self) }
 
+/// 16 lanes to bytes (`vpmovdb`; values are already clamped to the int8 range).
 @inline(__always)
 private func bytes(_ v: SIMD16<Int32>) -> SIMD16<Int8> {
-    var r = SIMD16<Int8>()
-    for i in 0..<16 { r[i] = Int8(truncatingIfNeeded: v[i]) }
-    return r
+    unsafeBitCast(_mm512_cvtepi32_epi8(m512(v)), to: SIMD16<Int8>.self)
 }
 
-/// MultiplyByQuantizedMultiplier on 16 lanes (shifts -31...31, multipliers ≥ 0).
+/// Lane-wise clamp (`vpmaxsd`, `vpminsd`).
+@inline(__always)
+private func clamp(_ v: SIMD16<Int32>, _ lo: SIMD16<Int32>, _ hi: SIMD16<Int32>) -> SIMD16<Int32> {
+    lanes(_mm512_min_epi32(_mm512_max_epi32(m512(v), m512(lo)), m512(hi)))
+}
+
+/// MultiplyByQuantizedMultiplier on 16 lanes (shifts -31...31, multipliers ≥ 0), in
+/// intrinsics: Swift's SIMD halves, masks and `replacing` scalarize here. SRDHM is
+/// (x·m + 2^30) >> 31 from `vpmuldq` on even and odd lanes (the low 32 bits of a logical
+/// shift equal the arithmetic one's); the rounding right shift adds 1 where the remainder
+/// exceeds half (plus one for negative values), as gemmlowp's RoundingDivideByPOT.
 @inline(__always)
 private func requantize(_ x: SIMD16<Int32>, _ multiplier: SIMD16<Int32>, _ left: SIMD16<Int32>,
                         _ right: SIMD16<Int32>, _ mask: SIMD16<Int32>, _ half: SIMD16<Int32>) -> SIMD16<Int32> {
-    let shifted = x &<< left
-    let nudge = SIMD8<Int64>(repeating: 1 << 30)
-    let lo = narrow((widen(shifted.lowHalf) &* widen(multiplier.lowHalf) &+ nudge) &>> 31)
-    let hi = narrow((widen(shifted.highHalf) &* widen(multiplier.highHalf) &+ nudge) &>> 31)
-    let high = SIMD16(lowHalf: lo, highHalf: hi)
+    let shifted = _mm512_sllv_epi32(m512(x), m512(left))
+    let m = m512(multiplier)
+    let nudge = _mm512_set1_epi64(1 << 30)
+    let even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(shifted, m), nudge), 31)
+    let odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(shifted, 32), _mm512_srli_epi64(m, 32)), nudge)
+    let high = lanes(_mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 1)))
+    let remainder = high & mask
     let threshold = half &- (high &>> 31)
-    let roundUp = SIMD16<Int32>(repeating: 0).replacing(with: 1, where: (high & mask) .> threshold)
-    return (high &>> right) &+ roundUp
+    let roundUp = (threshold &- remainder) &>> 31   // -1 where remainder > threshold
+    return lanes(_mm512_srav_epi32(m512(high), m512(right))) &- roundUp
 }
 
 /// Rows `0..<rowCount` of `out` (`ldc` apart) for all `n` channels; `rows` has 8 entries.
@@ -103,9 +106,9 @@ public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount
             }
             let n0 = p &* 16
             let x = (s0 &+ s1) &+ (s2 &+ s3) &+ load16(table + n0) &+ SIMD16<Int32>(repeating: rowOffsets[0])
-            let v = (requantize(x, load16(table + (stride &+ n0)), load16(table + (2 &* stride &+ n0)),
+            let v = clamp(requantize(x, load16(table + (stride &+ n0)), load16(table + (2 &* stride &+ n0)),
                                 load16(table + (3 &* stride &+ n0)), load16(table + (5 &* stride &+ n0)),
-                                load16(table + (6 &* stride &+ n0))) &+ zp).clamped(lowerBound: lo, upperBound: hi)
+                                load16(table + (6 &* stride &+ n0))) &+ zp, lo, hi)
             let b = bytes(v)
             let valid = n &- n0
             if valid >= 16 {
@@ -136,7 +139,7 @@ public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount
         let valid = n &- n0
         @inline(__always) func store(_ r: Int, _ acc: SIMD16<Int32>) {
             let x = acc &+ offset &+ SIMD16<Int32>(repeating: rowOffsets[r])
-            let v = (requantize(x, multiplier, left, right, mask, half) &+ zp).clamped(lowerBound: lo, upperBound: hi)
+            let v = clamp(requantize(x, multiplier, left, right, mask, half) &+ zp, lo, hi)
             let b = bytes(v)
             let dst = out + (r &* ldc &+ n0)
             if valid >= 16 {
@@ -168,6 +171,88 @@ public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount
                               outputZeroPoint: Int32, min: Int32, max: Int32,
                               out: UnsafeMutablePointer<Int8>, ldc: Int) {
     fatalError("perchVNNIGemmTile: this build has no AVX-512 VNNI kernels")
+}
+
+#endif
+
+// MARK: depthwise
+
+#if PERCH_VNNI && arch(x86_64)
+
+@inline(__always)
+private func widen32(_ v: SIMD16<Int16>) -> SIMD16<Int32> {
+    var r = SIMD16<Int32>()
+    for i in 0..<16 { r[i] = Int32(v[i]) }
+    return r
+}
+
+@inline(__always)
+private func widen16(_ v: SIMD16<Int8>) -> SIMD16<Int16> {
+    var r = SIMD16<Int16>()
+    for i in 0..<16 { r[i] = Int16(v[i]) }
+    return r
+}
+
+/// One output row of a depth-multiplier-1 depthwise convolution whose windows all lie in
+/// the (zero-point-padded) input, `channels` a multiple of 16: 16 channels per step, two
+/// taps' int8 products summed in int16 (`pairs`, no
+/// -128 in the filter), accumulators starting at `offsets` (bias + input offset × Σ taps),
+/// the output stage on 16 lanes. The runtime's DepthwiseConv2DKernel calls it on the VNNI
+/// path; its arithmetic is that of the runtime's portable kernel.
+@_silgen_name("perch_vnni_depthwise_row") @inline(never)
+public func perchVNNIDepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, pixels: Int,
+                                  out: UnsafeMutablePointer<Int8>, channels: Int, taps: Int,
+                                  tapOffsets: UnsafePointer<Int>, filter: UnsafePointer<Int8>,
+                                  offsets: UnsafePointer<Int32>, table: UnsafePointer<Int32>, stride: Int,
+                                  outputZeroPoint: Int32, min: Int32, max: Int32, pairs: Bool) {
+    let zp = SIMD16<Int32>(repeating: outputZeroPoint)
+    let lo = SIMD16<Int32>(repeating: min), hi = SIMD16<Int32>(repeating: max)
+    @inline(__always) func finish(_ acc: SIMD16<Int32>, _ c: Int) -> SIMD16<Int8> {
+        let v = requantize(acc, load16(table + (stride &+ c)), load16(table + (2 &* stride &+ c)),
+                           load16(table + (3 &* stride &+ c)), load16(table + (5 &* stride &+ c)),
+                           load16(table + (6 &* stride &+ c)))
+        return bytes(clamp(v &+ zp, lo, hi))
+    }
+    var pixel = origin
+    var dst = out
+    for _ in 0..<pixels {
+        var c = 0
+        while c < channels {
+            @inline(__always) func x(_ t: Int) -> SIMD16<Int16> {
+                widen16(UnsafeRawPointer(pixel + (tapOffsets[t] &+ c)).loadUnaligned(as: SIMD16<Int8>.self))
+            }
+            @inline(__always) func w(_ t: Int) -> SIMD16<Int16> {
+                widen16(UnsafeRawPointer(filter + (t &* channels &+ c)).loadUnaligned(as: SIMD16<Int8>.self))
+            }
+            var a = load16(offsets + c)
+            var t = 0
+            if pairs {
+                while t &+ 2 <= taps {
+                    a &+= widen32(x(t) &* w(t) &+ x(t &+ 1) &* w(t &+ 1))
+                    t &+= 2
+                }
+            }
+            while t < taps {
+                a &+= widen32(x(t) &* w(t))
+                t &+= 1
+            }
+            UnsafeMutableRawPointer(dst + c).storeBytes(of: finish(a, c), as: SIMD16<Int8>.self)
+            c &+= 16
+        }
+        pixel += pixelStep
+        dst += channels
+    }
+}
+
+#else
+
+@_silgen_name("perch_vnni_depthwise_row") @inline(never)
+public func perchVNNIDepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, pixels: Int,
+                                  out: UnsafeMutablePointer<Int8>, channels: Int, taps: Int,
+                                  tapOffsets: UnsafePointer<Int>, filter: UnsafePointer<Int8>,
+                                  offsets: UnsafePointer<Int32>, table: UnsafePointer<Int32>, stride: Int,
+                                  outputZeroPoint: Int32, min: Int32, max: Int32, pairs: Bool) {
+    fatalError("perchVNNIDepthwiseRow: this build has no AVX-512 kernels")
 }
 
 #endif

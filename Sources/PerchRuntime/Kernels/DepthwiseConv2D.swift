@@ -41,11 +41,14 @@ final class DepthwiseConv2DKernel: Kernel {
     let padRight: Int
     /// True when no filter value is -128: two taps' int8 products then fit an int16 sum.
     let tapPairsFitInt16: Bool
+    /// On `.vnni`, multiplier-1 layers of 16·n channels run PerchVNNI's AVX-512 row kernel.
+    let kernelPath: KernelPath
 
     init(geometry: Geometry, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
          bias: UnsafePointer<Int32>?, output: UnsafeMutablePointer<Int8>, inputZeroPoint: Int32,
          outputZeroPoint: Int32, activation: ActivationRange, channelMultipliers: ChannelMultipliers,
-         filterIsConstant: Bool = true) {
+         filterIsConstant: Bool = true, kernelPath: KernelPath = .widening) {
+        self.kernelPath = kernelPath
         g = geometry
         self.input = input
         self.filter = filter
@@ -176,7 +179,17 @@ final class DepthwiseConv2DKernel: Kernel {
                     out += cout
                 }
             }
-            if dm == 1 {
+            if kernelPath == .vnni && dm == 1 && cout % 16 == 0 {
+                for _ in 0..<g.outHeight {
+                    perchVNNIDepthwiseRow(origin: base, pixelStep: pixelStep, pixels: g.outWidth, out: out,
+                                          channels: cout, taps: taps, tapOffsets: tapOffsets, filter: filter,
+                                          offsets: offsets, table: UnsafePointer(stage.table.base),
+                                          stride: stage.stride, outputZeroPoint: stage.outputZeroPoint,
+                                          min: stage.min, max: stage.max, pairs: pairs)
+                    base += g.strideH &* rowBytes
+                    out += g.outWidth &* cout
+                }
+            } else if dm == 1 {
                 for oy in 0..<g.outHeight { outputRow(oy, 1) }
             } else {
                 for oy in 0..<g.outHeight { outputRow(oy, dm) }
@@ -425,7 +438,7 @@ func prepareDepthwiseConv2D(_ context: PrepareContext) throws(ModelError) -> Dep
         activation: activation,
         channelMultipliers: context.channelMultipliers(inputScale: inputScale, filterScales: scales,
                                                        outputScale: outputScale, channels: g.outChannels),
-        filterIsConstant: filter.isConstant)
+        filterIsConstant: filter.isConstant, kernelPath: context.kernelPath)
 }
 
 /// One output pixel whose window lies inside the (padded) image, channels 0..<channels (a

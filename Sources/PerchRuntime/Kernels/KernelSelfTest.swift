@@ -102,7 +102,7 @@ public enum KernelSelfTest {
     static func depthwiseCase(_ path: KernelPath, _ rng: inout SelfTestRandom, _ i: Int) -> String? {
         let graph = SelfTestGraph()
         let dm = [1, 1, 8, 3, 16][i % 5]
-        let cin = dm == 1 ? (i % 3 == 0 ? 8 : rng.int(1...40)) : rng.int(1...3), cout = cin * dm
+        let cin = dm == 1 ? [8, 16 * rng.int(1...3), rng.int(1...40)][i % 3] : rng.int(1...3), cout = cin * dm
         let kh = rng.int(1...4), kw = rng.int(1...4), h = rng.int(1...10), w = rng.int(1...10)
         var o = DepthwiseConv2DOptions()
         o.padding = rng.int(0...1) == 0 ? .same : .valid

@@ -39,6 +39,13 @@ func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, 
                        outputZeroPoint: Int32, min: Int32, max: Int32,
                        out: UnsafeMutablePointer<Int8>, ldc: Int)
 
+@_silgen_name("perch_vnni_depthwise_row")
+func perchVNNIDepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, pixels: Int,
+                           out: UnsafeMutablePointer<Int8>, channels: Int, taps: Int,
+                           tapOffsets: UnsafePointer<Int>, filter: UnsafePointer<Int8>,
+                           offsets: UnsafePointer<Int32>, table: UnsafePointer<Int32>, stride: Int,
+                           outputZeroPoint: Int32, min: Int32, max: Int32, pairs: Bool)
+
 /// PerchVNNI (x86-64-v4 + AVX-512 VNNI), by symbol name for the same reason as PerchSDot.
 enum VNNIKernels {
     static var available: Bool { perchVNNIAvailable() }
