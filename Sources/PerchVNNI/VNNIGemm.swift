@@ -256,3 +256,75 @@ public func perchVNNIDepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, p
 }
 
 #endif
+
+#if PERCH_VNNI && arch(x86_64)
+
+/// An eight-channel depthwise row (depth multiplier 1, or 8 on one input channel), two
+/// output pixels per 16 lanes: lanes 0...7 the first pixel, 8...15 the second. `filter16`
+/// holds every tap's 8 weights twice ([tap][16]); `offsets16` and the 16-channel `table`
+/// repeat the 8 channels' values the same way. An odd last pixel is paired with itself and
+/// stored alone.
+@_silgen_name("perch_vnni_depthwise_pairs8") @inline(never)
+public func perchVNNIDepthwisePairs8(origin: UnsafePointer<Int8>, pixelStep: Int, pixels: Int,
+                                     out: UnsafeMutablePointer<Int8>, broadcastInput: Bool, taps: Int,
+                                     tapOffsets: UnsafePointer<Int>, filter16: UnsafePointer<Int8>,
+                                     offsets16: UnsafePointer<Int32>, table: UnsafePointer<Int32>, stride: Int,
+                                     outputZeroPoint: Int32, min: Int32, max: Int32, pairs: Bool) {
+    let zp = SIMD16<Int32>(repeating: outputZeroPoint)
+    let lo = SIMD16<Int32>(repeating: min), hi = SIMD16<Int32>(repeating: max)
+    let multiplier = load16(table + stride), left = load16(table + 2 &* stride)
+    let right = load16(table + 3 &* stride), mask = load16(table + 5 &* stride)
+    let half = load16(table + 6 &* stride), bias = load16(offsets16)
+    var p = 0
+    var dst = out
+    while p < pixels {
+        let a = origin + p &* pixelStep
+        let b = p &+ 1 < pixels ? a + pixelStep : a
+        @inline(__always) func x(_ t: Int) -> SIMD16<Int16> {
+            let o = tapOffsets[t]
+            if broadcastInput {
+                let va = _mm256_set1_epi16(Int16(a[o])), vb = _mm256_set1_epi16(Int16(b[o]))
+                return unsafeBitCast(_mm256_mask_blend_epi16(0xFF00, va, vb), to: SIMD16<Int16>.self)
+            }
+            let pair = _mm_set_epi64x(UnsafeRawPointer(b + o).loadUnaligned(as: Int64.self),
+                                      UnsafeRawPointer(a + o).loadUnaligned(as: Int64.self))
+            return unsafeBitCast(_mm256_cvtepi8_epi16(pair), to: SIMD16<Int16>.self)
+        }
+        @inline(__always) func w(_ t: Int) -> SIMD16<Int16> {
+            widen16(UnsafeRawPointer(filter16 + t &* 16).loadUnaligned(as: SIMD16<Int8>.self))
+        }
+        var acc = bias
+        var t = 0
+        if pairs {
+            while t &+ 2 <= taps {
+                acc &+= widen32(x(t) &* w(t) &+ x(t &+ 1) &* w(t &+ 1))
+                t &+= 2
+            }
+        }
+        while t < taps {
+            acc &+= widen32(x(t) &* w(t))
+            t &+= 1
+        }
+        let v = bytes(clamp(requantize(acc, multiplier, left, right, mask, half) &+ zp, lo, hi))
+        if p &+ 1 < pixels {
+            UnsafeMutableRawPointer(dst).storeBytes(of: v, as: SIMD16<Int8>.self)
+        } else {
+            for j in 0..<8 { dst[j] = v[j] }
+        }
+        dst += 16
+        p &+= 2
+    }
+}
+
+#else
+
+@_silgen_name("perch_vnni_depthwise_pairs8") @inline(never)
+public func perchVNNIDepthwisePairs8(origin: UnsafePointer<Int8>, pixelStep: Int, pixels: Int,
+                                     out: UnsafeMutablePointer<Int8>, broadcastInput: Bool, taps: Int,
+                                     tapOffsets: UnsafePointer<Int>, filter16: UnsafePointer<Int8>,
+                                     offsets16: UnsafePointer<Int32>, table: UnsafePointer<Int32>, stride: Int,
+                                     outputZeroPoint: Int32, min: Int32, max: Int32, pairs: Bool) {
+    fatalError("perchVNNIDepthwisePairs8: this build has no AVX-512 kernels")
+}
+
+#endif

@@ -43,6 +43,9 @@ final class DepthwiseConv2DKernel: Kernel {
     let tapPairsFitInt16: Bool
     /// On `.vnni`, multiplier-1 layers of 16·n channels run PerchVNNI's AVX-512 row kernel.
     let kernelPath: KernelPath
+    /// On `.vnni`, eight-channel layers (multiplier 1, or 8 on one input channel) run two
+    /// pixels per 16 lanes: each tap's weights, the offsets and the output stage repeated twice.
+    let pairs8: (filter: OwnedBuffer<Int8>, offsets: OwnedBuffer<Int32>, stage: GemmOutputStage)?
 
     init(geometry: Geometry, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
          bias: UnsafePointer<Int32>?, output: UnsafeMutablePointer<Int8>, inputZeroPoint: Int32,
@@ -94,6 +97,25 @@ final class DepthwiseConv2DKernel: Kernel {
         var fits = true
         for i in 0..<(taps * geometry.outChannels) where filter[i] == -128 { fits = false; break }
         tapPairsFitInt16 = fits
+        if kernelPath == .vnni && geometry.outChannels == 8
+            && (geometry.depthMultiplier == 1 || geometry.inChannels == 1) && filterIsConstant && stage != nil {
+            let filter16 = OwnedBuffer<Int8>(count: taps * 16, initialValue: 0)
+            for t in 0..<taps { for j in 0..<16 { filter16[t * 16 + j] = filter[t * 8 + j % 8] } }
+            var multipliers = [Int32](), shifts = [Int]()
+            for j in 0..<16 {
+                multipliers.append(channelMultipliers.multipliers[j % 8])
+                shifts.append(channelMultipliers.shifts[j % 8])
+            }
+            let stage16 = multipliers.withUnsafeBufferPointer { m in
+                shifts.withUnsafeBufferPointer { s in
+                    GemmOutputStage(channels: 16, multipliers: m.baseAddress!, shifts: s.baseAddress!,
+                                    outputZeroPoint: outputZeroPoint, min: activation.min, max: activation.max)
+                }
+            }
+            pairs8 = (filter16, OwnedBuffer(count: 16, initialValue: 0), stage16)
+        } else {
+            pairs8 = nil
+        }
         if filterIsConstant && stage != nil && (padded != nil || !usePadding) {
             let offsets = OwnedBuffer<Int32>(count: geometry.outChannels + 8, initialValue: 0)
             let inputOffset = 0 &- inputZeroPoint
@@ -103,6 +125,7 @@ final class DepthwiseConv2DKernel: Kernel {
                 offsets[c] = (bias?[c] ?? 0) &+ inputOffset &* sum
             }
             interiorOffsets = offsets
+            if let pairs8 { for j in 0..<16 { pairs8.offsets[j] = offsets[j % 8] } }
         } else {
             interiorOffsets = nil
         }
@@ -179,7 +202,19 @@ final class DepthwiseConv2DKernel: Kernel {
                     out += cout
                 }
             }
-            if kernelPath == .vnni && dm == 1 && cout % 16 == 0 {
+            if let pairs8, interiorOffsets.count >= 8 {
+                for _ in 0..<g.outHeight {
+                    perchVNNIDepthwisePairs8(origin: base, pixelStep: pixelStep, pixels: g.outWidth, out: out,
+                                             broadcastInput: dm != 1, taps: taps, tapOffsets: tapOffsets,
+                                             filter16: UnsafePointer(pairs8.filter.base),
+                                             offsets16: UnsafePointer(pairs8.offsets.base),
+                                             table: UnsafePointer(pairs8.stage.table.base), stride: pairs8.stage.stride,
+                                             outputZeroPoint: stage.outputZeroPoint, min: stage.min, max: stage.max,
+                                             pairs: pairs)
+                    base += g.strideH &* rowBytes
+                    out += g.outWidth &* 8
+                }
+            } else if kernelPath == .vnni && dm == 1 && cout % 16 == 0 {
                 for _ in 0..<g.outHeight {
                     perchVNNIDepthwiseRow(origin: base, pixelStep: pixelStep, pixels: g.outWidth, out: out,
                                           channels: cout, taps: taps, tapOffsets: tapOffsets, filter: filter,

@@ -46,6 +46,13 @@ func perchVNNIDepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, pixels: 
                            offsets: UnsafePointer<Int32>, table: UnsafePointer<Int32>, stride: Int,
                            outputZeroPoint: Int32, min: Int32, max: Int32, pairs: Bool)
 
+@_silgen_name("perch_vnni_depthwise_pairs8")
+func perchVNNIDepthwisePairs8(origin: UnsafePointer<Int8>, pixelStep: Int, pixels: Int,
+                              out: UnsafeMutablePointer<Int8>, broadcastInput: Bool, taps: Int,
+                              tapOffsets: UnsafePointer<Int>, filter16: UnsafePointer<Int8>,
+                              offsets16: UnsafePointer<Int32>, table: UnsafePointer<Int32>, stride: Int,
+                              outputZeroPoint: Int32, min: Int32, max: Int32, pairs: Bool)
+
 /// PerchVNNI (x86-64-v4 + AVX-512 VNNI), by symbol name for the same reason as PerchSDot.
 enum VNNIKernels {
     static var available: Bool { perchVNNIAvailable() }
