@@ -8,7 +8,15 @@
 import PackageDescription
 import Foundation
 
-let embedded = ProcessInfo.processInfo.environment["PERCH_EMBEDDED"] == "1"
+let environment = ProcessInfo.processInfo.environment
+let embedded = environment["PERCH_EMBEDDED"] == "1"
+// The architecture built for: cross/build.sh sets PERCH_TARGET_ARCH; a host build is for this machine.
+#if arch(arm64)
+let hostArch = "aarch64"
+#else
+let hostArch = "x86_64"
+#endif
+let targetArch = environment["PERCH_TARGET_ARCH"] ?? hostArch
 
 var swiftSettings: [SwiftSetting] = []
 if embedded {
@@ -16,6 +24,30 @@ if embedded {
         .enableExperimentalFeature("Embedded"),
         .unsafeFlags(["-wmo", "-Xcc", "-fPIC"]),
     ]
+}
+
+// The runtime's kernels. On x86_64 they are compiled for x86-64-v3 (AVX2: every x86 server and
+// desktop CPU since 2015); Swift has no per-function target attribute, and the baseline (SSE2)
+// has no 32-bit vector multiply, which costs the int8 GEMM a factor of 6. PERCH_X86_MARCH
+// overrides it (e.g. x86-64 for an older CPU, x86-64-v4 for AVX-512).
+var runtimeSettings = swiftSettings
+if targetArch == "x86_64" {
+    let march = environment["PERCH_X86_MARCH"] ?? "x86-64-v3"
+    if !march.isEmpty && march != "none" { runtimeSettings += [.unsafeFlags(["-Xcc", "-march=" + march])] }
+}
+// aarch64 micro-kernels: PerchNEON is baseline Armv8 NEON (smull/smlal2/sadalp); PerchSDot is
+// the only module compiled with the dot-product extension, chosen at run time from AT_HWCAP.
+var sdotSettings = swiftSettings
+if embedded && targetArch == "aarch64" {
+    sdotSettings += [.unsafeFlags(["-Xcc", "-march=armv8.2-a+dotprod"]),
+                     .define("PERCH_SDOT")]
+}
+
+// x86_64 micro-kernels for AVX-512 VNNI (vpdpbusd): the only module compiled for x86-64-v4,
+// chosen at run time from CPUID.
+var vnniSettings = swiftSettings
+if targetArch == "x86_64" {
+    vnniSettings += [.unsafeFlags(["-Xcc", "-march=x86-64-v4", "-Xcc", "-mavx512vnni"]), .define("PERCH_VNNI")]
 }
 
 // The C libraries Perch drives. In embedded mode module-map link lines are not
@@ -33,8 +65,14 @@ var targets: [Target] = [
     .target(name: "CPerchSystem", linkerSettings: systemLibraries),
     // Typed syscalls, errno, logging, threads, argument access.
     .target(name: "PerchSystem", dependencies: ["CPerchSystem"], swiftSettings: swiftSettings),
-    // The int8 TFLite runtime: flatbuffer reader, planner, interpreter, kernels. Stdlib only.
-    .target(name: "PerchRuntime", swiftSettings: swiftSettings),
+    // GEMM micro-kernels in NEON intrinsics (arm_neon.h, a compiler builtin; empty elsewhere).
+    .target(name: "PerchNEON", swiftSettings: swiftSettings),
+    .target(name: "PerchSDot", swiftSettings: sdotSettings),
+    .target(name: "PerchVNNI", swiftSettings: vnniSettings),
+    // The int8 TFLite runtime: flatbuffer reader, planner, interpreter, kernels. Stdlib only
+    // (plus the two micro-kernel modules above, which are too).
+    .target(name: "PerchRuntime", dependencies: ["PerchNEON", "PerchSDot", "PerchVNNI"],
+            swiftSettings: runtimeSettings),
     // What devices hand to frontends: pixel formats, images, and the WAV/BMP/PGM/PPM file
     // readers. Stdlib only; both sides depend on it, neither on the other.
     .target(name: "PerchMedia", swiftSettings: swiftSettings),

@@ -46,7 +46,7 @@ if [ ! -f "$unicode_tables" ]; then
   exit 1
 fi
 
-PERCH_EMBEDDED=1 swift build -c release --scratch-path "$scratch" --triple "$triple" \
+PERCH_EMBEDDED=1 PERCH_TARGET_ARCH=$arch swift build -c release --scratch-path "$scratch" --triple "$triple" \
   -Xcc -fPIC -Xcc -ffunction-sections -Xcc -fdata-sections -Xswiftc -Xfrontend -Xswiftc -function-sections \
   -Xlinker --gc-sections "${target_flags[@]}" -Xlinker "$unicode_tables"
 

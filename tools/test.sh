@@ -94,6 +94,16 @@ for arch in x86_64 aarch64; do
     if [ "$cpu" != native ]; then export QEMU_CPU=$cpu; label="$arch ($cpu)"; fi
     version=$(${runner}$out/perchd --version 2>&1)
     echo "$version" | grep -q "^perchd .* ($arch, embedded)$"; record "$label perchd --version: $version" $?
+    # The micro-kernel family the CPU gets: sdot where the CPU has the dot-product extension.
+    case "$cpu" in
+      cortex-a72) want_path=neon-smull ;;
+      max) want_path=neon-sdot ;;
+      *) want_path= ;;
+    esac
+    if [ -n "$want_path" ]; then
+      path_line=$(${runner}$out/perch model info "$repo/../shared/models/hello_world_int8/model.tflite" 2>&1 | grep '^kernel path:')
+      [ "$path_line" = "kernel path: $want_path" ]; record "$label selects $want_path (${path_line:-no kernel path line})" $?
+    fi
     ${runner}$out/perch-selfcheck > "$logs/selfcheck.log" 2>&1
     status=$?
     grep -E "^FAIL" "$logs/selfcheck.log"

@@ -44,11 +44,13 @@ enum ModelCommands {
             return fail("cannot load model '" + path + "': " + error.description, status: 1)
         }
         StandardStream.output.write(describe(model.summary, path: path))
-        do throws(ModelError) { _ = try Interpreter(model: model) } catch {
+        let options = runtimeOptions()
+        do throws(ModelError) { _ = try Interpreter(model: model, options: options) } catch {
             printLine("runnable: no: " + error.description)
             return 1
         }
         printLine("runnable: yes")
+        printLine("kernel path: " + options.kernelPath.name)
         return 0
     }
 
@@ -141,10 +143,21 @@ enum ModelCommands {
     static func load(_ path: String) -> Interpreter? {
         guard let bytes = readModel(path) else { return nil }
         do throws(ModelError) {
-            return try Interpreter(modelBytes: bytes)
+            return try Interpreter(modelBytes: bytes, options: runtimeOptions())
         } catch {
             _ = fail("cannot load model '" + path + "': " + error.description, status: 1)
             return nil
+        }
+    }
+
+    /// The CPU's best kernel path (or PERCH_KERNEL_PATH's); an unusable override is reported
+    /// and the detected path used.
+    static func runtimeOptions() -> RuntimeOptions {
+        switch RuntimeEnvironment.options() {
+        case .success(let o): return o
+        case .failure(let e):
+            StandardStream.error.write("perch: PERCH_KERNEL_PATH: " + e.description + "\n")
+            return RuntimeOptions(kernelPath: RuntimeEnvironment.detectedKernelPath)
         }
     }
 

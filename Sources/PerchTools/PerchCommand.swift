@@ -20,6 +20,8 @@ public enum PerchCommand {
             + "                        query the running perchd over its socket\n"
             + "  infer FILE --model NAME\n"
             + "                        run a model in perchd on an image (BMP/PPM) or WAV file\n"
+            + "  bench MODEL [--runs N] [--json]\n"
+            + "                        median latency, time per operator, GMAC/s of a model\n"
     }
 
     public static func run(_ arguments: [String]) -> Int32 {
@@ -40,6 +42,7 @@ public enum PerchCommand {
             return ClientCommands.run(command, Array(rest.dropFirst()))
         case "model":
             return ModelCommands.run(Array(rest.dropFirst()))
+        case "bench": return BenchCommand.run(Array(rest.dropFirst()))
         case "audio": return FrontendCommands.audio(Array(rest.dropFirst()))
         case "image": return FrontendCommands.image(Array(rest.dropFirst()))
         case "device":

@@ -1,3 +1,4 @@
+import PerchSystem
 import PerchRuntime
 
 /// The runtime's integer arithmetic on the target: the gemmlowp/TFLite rounding rules that
@@ -20,5 +21,23 @@ enum RuntimeSelfChecks {
         r.check("QuantizeMultiplier(1/3)", third.multiplier == 1_431_655_765 && third.shift == -1)
         let big = QuantizedMultiplier(3.0)
         r.check("QuantizeMultiplier(3)", big.multiplier == 1_610_612_736 && big.shift == 2)
+        kernelPaths(r)
+    }
+
+    /// Every micro-kernel family this CPU runs equals the scalar reference on random shapes
+    /// (odd sizes, tails, -128 weights), and the path `perch` picks is the best one.
+    static func kernelPaths(_ r: CheckRunner) {
+        let best = RuntimeEnvironment.detectedKernelPath
+        printLine("kernel path: " + best.name + (KernelPath.dotProductCompiledIn ? " (sdot kernels built in)" : "")
+                  + (KernelPath.vnniCompiledIn ? " (vnni kernels built in)" : ""))
+        var paths: [KernelPath] = [.widening]
+        if best != .widening { paths.append(best) }
+        for path in paths {
+            for seed: UInt64 in 1...3 {
+                let failures = KernelSelfTest.run(path: path, seed: seed, cases: 12)
+                r.check("kernels " + path.name + " equal the reference (seed " + String(seed) + ")", failures.isEmpty,
+                        failures.prefix(3).joined(separator: "; "))
+            }
+        }
     }
 }

@@ -196,6 +196,16 @@ int perch_parse_double_nearest(const char *text, double *value);
 
 // --- CPU features (aarch64 dotprod is bit 20 of AT_HWCAP) ---
 static inline unsigned long perch_hwcap(void) { return getauxval(AT_HWCAP); }
+// x86_64: AVX-512 F/BW/VL and VNNI, with the OS saving the registers (CPUID and XGETBV).
+static inline int perch_x86_avx512vnni(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+#else
+    return 0;
+#endif
+}
 
 // --- clocks ---
 static inline int64_t perch_monotonic_ns(void) {

@@ -16,6 +16,8 @@ public struct PrepareContext {
     public var inputIndices: [Int]
     public var outputIndices: [Int]
     public var tensors: [Tensor]
+    /// The micro-kernel family GEMM-shaped operators prepare for.
+    public var kernelPath: KernelPath = .widening
 
     public init(nodeIndex: Int, op: BuiltinOperator, options: OperatorOptions,
                 inputIndices: [Int], outputIndices: [Int], tensors: [Tensor]) {

@@ -14,11 +14,14 @@ public final class Interpreter {
     public let operatorCounts: [(name: String, count: Int)]
     public let multiplyAccumulates: Int
 
-    public convenience init(modelBytes: [UInt8]) throws(ModelError) {
-        try self.init(model: LoadedModel(modelBytes: modelBytes))
+    public let options: RuntimeOptions
+
+    public convenience init(modelBytes: [UInt8], options: RuntimeOptions = RuntimeOptions()) throws(ModelError) {
+        try self.init(model: LoadedModel(modelBytes: modelBytes), options: options)
     }
 
-    public init(model: LoadedModel) throws(ModelError) {
+    public init(model: LoadedModel, options: RuntimeOptions = RuntimeOptions()) throws(ModelError) {
+        self.options = options
         self.model = model
         arena = AlignedAllocation(count: model.arenaBytes)
         tensors = model.resolveTensors(arena: arena.pointer)
@@ -35,7 +38,9 @@ public final class Interpreter {
             guard !opcode.isCustom else {
                 throw ModelError.unsupportedOperator(name: opcode.displayName, nodeIndex: node)
             }
-            prepared.append(try makeKernel(model.prepareContext(node: node, tensors: tensors)))
+            var context = model.prepareContext(node: node, tensors: tensors)
+            context.kernelPath = options.kernelPath
+            prepared.append(try makeKernel(context))
         }
         kernels = prepared
     }
@@ -64,6 +69,36 @@ public final class Interpreter {
             kernel.invoke()
         }
     }
+
+    /// Runs every operator once like `invoke()`, adding each operator's duration to
+    /// `nanoseconds[i]` (operatorCount entries), read from `clock` before and after it.
+    /// `invoke()` itself carries no timing code.
+    public func invoke(timedBy clock: () -> Int64, into nanoseconds: UnsafeMutablePointer<Int64>) {
+        var before = clock()
+        for (i, kernel) in kernels.enumerated() {
+            kernel.invoke()
+            let after = clock()
+            nanoseconds[i] &+= after &- before
+            before = after
+        }
+    }
+
+    /// Runs operator `i` alone on whatever its input tensors hold (profiling: `perch bench
+    /// --operator`). The operators before it must have run at least once for meaningful data.
+    public func invokeOperator(_ i: Int) {
+        precondition(i >= 0 && i < kernels.count, "operator index out of range")
+        kernels[i].invoke()
+    }
+
+    /// The builtin operator name of node `i` (CONV_2D, …).
+    public func operatorName(_ i: Int) -> String { model.graph.operators[i].opcode.displayName }
+
+    /// Multiply-accumulates of node `i` (0 for operators that do none).
+    public func operatorMultiplyAccumulates(_ i: Int) -> Int {
+        PerchRuntime.multiplyAccumulates(of: model.graph.operators[i], tensors: model.graph.tensors)
+    }
+
+    public var operatorCount: Int { kernels.count }
 
     public var inputs: [Tensor] { model.inputIndices.map { tensors[$0] } }
     public var outputs: [Tensor] { model.outputIndices.map { tensors[$0] } }

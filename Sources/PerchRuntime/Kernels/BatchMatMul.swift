@@ -32,10 +32,14 @@ final class BatchMatMulKernel: Kernel {
     let lhsScratch: OwnedBuffer<Int8>
     let rhsScratch: OwnedBuffer<Int8>
     let dots: OwnedBuffer<Int32>
+    /// GEMM engines: one per rhs slice when the rhs is constant (packed here), else one
+    /// repacked per slice at invoke. Empty when the multiplier's shift is out of range.
+    let gemms: [Gemm]
+    let rowTerms: OwnedBuffer<Int32>
 
     init(geometry: Geometry, lhs: UnsafePointer<Int8>, rhs: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>,
          lhsZeroPoint: Int32, rhsZeroPoint: Int32, outputZeroPoint: Int32, multiplier: QuantizedMultiplier,
-         rhsIsConstant: Bool) {
+         rhsIsConstant: Bool, kernelPath: KernelPath = .widening) {
         g = geometry
         self.lhs = lhs
         self.rhs = rhs
@@ -51,11 +55,29 @@ final class BatchMatMulKernel: Kernel {
         lhsScratch = OwnedBuffer(count: geometry.adjX ? geometry.rows * geometry.depth : 1, initialValue: 0)
         rhsScratch = OwnedBuffer(count: !rhsIsConstant && !geometry.adjY ? sliceSize : 1, initialValue: 0)
         dots = OwnedBuffer(count: geometry.cols, initialValue: 0)
+        rowTerms = OwnedBuffer(count: geometry.rows, initialValue: 0)
+        var shift = multiplier.shift
+        if !GemmOutputStage.shiftsSupported(&shift, count: 1) || geometry.cols == 0 || geometry.depth == 0 {
+            gemms = []
+        } else {
+            gemms = (0..<(rhsIsConstant ? geometry.rhsSlices : 1)).map { _ in
+                Gemm(weights: PackedWeights(path: kernelPath, n: geometry.cols, k: geometry.depth),
+                     stage: GemmOutputStage(channels: geometry.cols, multiplier: multiplier,
+                                            outputZeroPoint: outputZeroPoint, min: -128, max: 127))
+            }
+        }
         if rhsIsConstant {
+            let constantTerm = Int32(truncatingIfNeeded: geometry.depth) &* lhsOffset &* rhsOffset
             for s in 0..<geometry.rhsSlices {
                 let rows = rhsSliceRows(s, scratch: rhsRows.map { $0.base + s * sliceSize })
                 for n in 0..<geometry.cols {
                     rhsSums[s * geometry.cols + n] = sumInt8(rows + n * geometry.depth, geometry.depth)
+                }
+                if !gemms.isEmpty {
+                    gemms[s].weights.pack(rows)
+                    for n in 0..<geometry.cols {
+                        gemms[s].stage.offsets[n] = lhsOffset &* rhsSums[s * geometry.cols + n] &+ constantTerm
+                    }
                 }
             }
         }
@@ -104,6 +126,21 @@ final class BatchMatMulKernel: Kernel {
                             for i in 0..<m { lhsScratch[i &* k &+ kk] = left[kk &* m &+ i] }
                         }
                         left = UnsafePointer(lhsScratch.base)
+                    }
+                    if !gemms.isEmpty {
+                        let gemm: Gemm
+                        if rhsIsPrepared {
+                            gemm = gemms[rs]
+                        } else {
+                            gemm = gemms[0]
+                            gemm.weights.pack(rows)
+                            for j in 0..<n { gemm.stage.offsets[j] = lhsOffset &* sums[j] &+ constantTerm }
+                        }
+                        for i in 0..<m { rowTerms[i] = rhsOffset &* sumInt8(left + i &* k, k) }
+                        gemm.run(a: left, lda: k, m: m, readable: m &* k, rowOffsets: UnsafePointer(rowTerms.base),
+                                 out: out, ldc: n)
+                        out += m &* n
+                        continue
                     }
                     for i in 0..<m {
                         let row = left + i &* k
@@ -214,5 +251,5 @@ func prepareBatchMatMul(_ context: PrepareContext) throws(ModelError) -> BatchMa
         geometry: g, lhs: UnsafePointer(lhs.pointer(as: Int8.self)), rhs: UnsafePointer(rhs.pointer(as: Int8.self)),
         output: output.pointer(as: Int8.self), lhsZeroPoint: lhsZeroPoint, rhsZeroPoint: rhsZeroPoint,
         outputZeroPoint: outputZeroPoint, multiplier: QuantizedMultiplier(Double(productScale) / Double(outputScale)),
-        rhsIsConstant: rhs.isConstant)
+        rhsIsConstant: rhs.isConstant, kernelPath: context.kernelPath)
 }

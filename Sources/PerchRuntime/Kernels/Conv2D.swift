@@ -35,11 +35,14 @@ final class Conv2DKernel: Kernel {
     /// One im2col row (patchSize bytes) and one row of raw dot products.
     let patch: OwnedBuffer<Int8>
     let dots: OwnedBuffer<Int32>
+    /// Packed weights and the fused output stage (one group, constant filter); nil falls
+    /// back to the per-pixel row dots below.
+    let gemm: Gemm?
 
     init(geometry: Geometry, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
          bias: UnsafePointer<Int32>?, output: UnsafeMutablePointer<Int8>,
          inputZeroPoint: Int32, outputZeroPoint: Int32, activation: ActivationRange,
-         channelMultipliers: ChannelMultipliers, filterIsConstant: Bool) {
+         channelMultipliers: ChannelMultipliers, filterIsConstant: Bool, kernelPath: KernelPath = .widening) {
         self.g = geometry
         self.input = input
         self.filter = filter
@@ -53,6 +56,17 @@ final class Conv2DKernel: Kernel {
         zeroPointCorrection = OwnedBuffer(count: geometry.outChannels, initialValue: 0)
         patch = OwnedBuffer(count: geometry.patchSize, initialValue: 0)
         dots = OwnedBuffer(count: geometry.filtersPerGroup, initialValue: 0)
+        if filterIsConstant && geometry.groups == 1
+            && GemmOutputStage.shiftsSupported(channelMultipliers.shifts.base, count: geometry.outChannels) {
+            let weights = PackedWeights(path: kernelPath, n: geometry.outChannels, k: geometry.patchSize,
+                                        weights: filter)
+            let stage = GemmOutputStage(channels: geometry.outChannels, multipliers: channelMultipliers.multipliers.base,
+                                        shifts: channelMultipliers.shifts.base, outputZeroPoint: outputZeroPoint,
+                                        min: activation.min, max: activation.max)
+            gemm = Gemm(weights: weights, stage: stage)
+        } else {
+            gemm = nil
+        }
         computeZeroPointCorrection()
     }
 
@@ -61,9 +75,72 @@ final class Conv2DKernel: Kernel {
         for oc in 0..<g.outChannels {
             zeroPointCorrection[oc] = (0 &- inputZeroPoint) &* sumInt8(filter + oc &* k, k)
         }
+        if let gemm {
+            for oc in 0..<g.outChannels { gemm.stage.offsets[oc] = zeroPointCorrection[oc] &+ (bias?[oc] ?? 0) }
+        }
     }
 
     func invoke() {
+        if let gemm {
+            invokeGemm(gemm)
+            return
+        }
+        invokeRowDots()
+    }
+
+    /// The GEMM form: output pixels are the rows, a tile of them at a time. A 1×1, stride-1
+    /// convolution reads the input in place (its pixels are the rows); otherwise each row is
+    /// the pixel's receptive field gathered into a staging row, the input zero point standing
+    /// in for padding (those taps cancel against the zero-point correction).
+    private func invokeGemm(_ gemm: Gemm) {
+        let pixelsPerImage = g.outHeight &* g.outWidth
+        let pixels = g.batches &* pixelsPerImage
+        let inImage = g.inHeight &* g.inWidth &* g.inChannels
+        let pointwise = g.filterHeight == 1 && g.filterWidth == 1
+        if pointwise && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0
+            && g.outHeight == g.inHeight && g.outWidth == g.inWidth {
+            gemm.run(a: input, lda: g.inChannels, m: pixels, readable: g.batches &* inImage, rowOffsets: nil,
+                     out: output, ldc: g.outChannels)
+            return
+        }
+        let zp = Int8(truncatingIfNeeded: inputZeroPoint)
+        let rowBytes = g.filterWidth &* g.filterChannels
+        let tile = gemm.rowsPerTile
+        let direct = pointwise && gemm.weights.kPadded == g.inChannels
+        // The next output pixel, walked without divisions.
+        var b = 0, oy = 0, ox = 0
+        var p0 = 0
+        while p0 < pixels {
+            let count = min(tile, pixels &- p0)
+            for r in 0..<tile {
+                if r >= count {
+                    gemm.rowPointers[r] = gemm.rowPointers[count &- 1]
+                    continue
+                }
+                let iy0 = oy &* g.strideH &- g.padTop
+                let ix0 = ox &* g.strideW &- g.padLeft
+                let inBatch = input + b &* inImage
+                if direct && iy0 >= 0 && iy0 < g.inHeight && ix0 >= 0 && ix0 < g.inWidth {
+                    gemm.rowPointers[r] = inBatch + (iy0 &* g.inWidth &+ ix0) &* g.inChannels
+                } else {
+                    gatherPatch(inBatch, iy0: iy0, ix0: ix0, group: 0, zp: zp, rowBytes: rowBytes,
+                                into: gemm.stagingRow(r))
+                    gemm.rowPointers[r] = UnsafePointer(gemm.stagingRow(r))
+                }
+                ox &+= 1
+                if ox == g.outWidth {
+                    ox = 0
+                    oy &+= 1
+                    if oy == g.outHeight { oy = 0; b &+= 1 }
+                }
+            }
+            gemm.runTile(rowCount: count, rowOffsets: nil, out: output + p0 &* g.outChannels, ldc: g.outChannels)
+            p0 &+= count
+        }
+    }
+
+    /// One output pixel at a time against every filter (grouped or non-constant filters).
+    private func invokeRowDots() {
         if !filterIsConstant { computeZeroPointCorrection() }
         let k = g.patchSize
         let perGroup = g.filtersPerGroup
@@ -83,7 +160,8 @@ final class Conv2DKernel: Kernel {
                             // 1×1 filter: the pixel's channels are the im2col row.
                             row = inBatch + (iy0 &* g.inWidth &+ ix0) &* g.inChannels
                         } else {
-                            gatherPatch(inBatch, iy0: iy0, ix0: ix0, group: group, zp: zp, rowBytes: rowBytes)
+                            gatherPatch(inBatch, iy0: iy0, ix0: ix0, group: group, zp: zp, rowBytes: rowBytes,
+                                        into: patch.base)
                             row = UnsafePointer(patch.base)
                         }
                         let firstChannel = group &* perGroup
@@ -107,30 +185,30 @@ final class Conv2DKernel: Kernel {
     /// (y, x, channel), writing the input zero point where the window leaves the image.
     @inline(__always)
     private func gatherPatch(_ inBatch: UnsafePointer<Int8>, iy0: Int, ix0: Int, group: Int,
-                             zp: Int8, rowBytes: Int) {
+                             zp: Int8, rowBytes: Int, into destination: UnsafeMutablePointer<Int8>) {
         let cf = g.filterChannels
         let channelOffset = group &* cf
-        var dst = patch.base
+        var dst = destination
         for fy in 0..<g.filterHeight {
             let iy = iy0 &+ fy &* g.dilationH
             if iy < 0 || iy >= g.inHeight {
-                dst.update(repeating: zp, count: rowBytes)
+                fillBytes(dst, zp, rowBytes)
                 dst += rowBytes
                 continue
             }
             let inRow = inBatch + iy &* g.inWidth &* g.inChannels
             let contiguous = g.dilationW == 1 && g.groups == 1 && ix0 >= 0 && ix0 &+ g.filterWidth <= g.inWidth
             if contiguous {
-                dst.update(from: inRow + ix0 &* g.inChannels, count: rowBytes)
+                copyBytes(dst, inRow + ix0 &* g.inChannels, rowBytes)
                 dst += rowBytes
                 continue
             }
             for fx in 0..<g.filterWidth {
                 let ix = ix0 &+ fx &* g.dilationW
                 if ix < 0 || ix >= g.inWidth {
-                    dst.update(repeating: zp, count: cf)
+                    fillBytes(dst, zp, cf)
                 } else {
-                    dst.update(from: inRow + (ix &* g.inChannels &+ channelOffset), count: cf)
+                    copyBytes(dst, inRow + (ix &* g.inChannels &+ channelOffset), cf)
                 }
                 dst += cf
             }
@@ -234,5 +312,5 @@ func prepareConv2D(_ context: PrepareContext) throws(ModelError) -> Conv2DKernel
         activation: activation,
         channelMultipliers: context.channelMultipliers(inputScale: inputScale, filterScales: scales,
                                                        outputScale: outputScale, channels: g.outChannels),
-        filterIsConstant: filter.isConstant)
+        filterIsConstant: filter.isConstant, kernelPath: context.kernelPath)
 }

@@ -24,10 +24,34 @@ final class DepthwiseConv2DKernel: Kernel {
     let activation: ActivationRange
     let channelMultipliers: ChannelMultipliers
     let accumulators: OwnedBuffer<Int32>
+    /// Per-channel bias and requantization for the vector output stage; nil when a shift is
+    /// out of the vector range or the depth multiplier is neither 1 nor a multiple of 8.
+    let stage: GemmOutputStage?
+    /// For windows entirely inside the image (constant filter): bias + input offset × Σ taps
+    /// of the filter, so the taps multiply raw int8 inputs (the offset term is precomputed).
+    let interiorOffsets: OwnedBuffer<Int32>?
+    /// Input offsets of each window tap in the (padded) input, row-major over the window.
+    let tapInputOffsets: OwnedBuffer<Int>
+    /// The input surrounded by its zero point wherever a window leaves the image (nil when
+    /// no window does): a tap there multiplies (zp - zp) = 0, exactly what the reference's
+    /// skipped tap contributes, so every output pixel takes the same path.
+    let padded: OwnedBuffer<Int8>?
+    let paddedWidth: Int
+    let padBottom: Int
+    let padRight: Int
+    /// True when no filter value is -128: two taps' int8 products then fit an int16 sum.
+    let tapPairsFitInt16: Bool
+    /// On `.vnni`, multiplier-1 layers of 16·n channels run PerchVNNI's AVX-512 row kernel.
+    let kernelPath: KernelPath
+    /// On `.vnni`, eight-channel layers (multiplier 1, or 8 on one input channel) run two
+    /// pixels per 16 lanes: each tap's weights, the offsets and the output stage repeated twice.
+    let pairs8: (filter: OwnedBuffer<Int8>, offsets: OwnedBuffer<Int32>, stage: GemmOutputStage)?
 
     init(geometry: Geometry, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
          bias: UnsafePointer<Int32>?, output: UnsafeMutablePointer<Int8>, inputZeroPoint: Int32,
-         outputZeroPoint: Int32, activation: ActivationRange, channelMultipliers: ChannelMultipliers) {
+         outputZeroPoint: Int32, activation: ActivationRange, channelMultipliers: ChannelMultipliers,
+         filterIsConstant: Bool = true, kernelPath: KernelPath = .widening) {
+        self.kernelPath = kernelPath
         g = geometry
         self.input = input
         self.filter = filter
@@ -38,9 +62,250 @@ final class DepthwiseConv2DKernel: Kernel {
         self.activation = activation
         self.channelMultipliers = channelMultipliers
         accumulators = OwnedBuffer(count: geometry.outChannels + 16, initialValue: 0)
+        if (geometry.depthMultiplier == 1 || geometry.depthMultiplier % 8 == 0)
+            && GemmOutputStage.shiftsSupported(channelMultipliers.shifts.base, count: geometry.outChannels) {
+            let stage = GemmOutputStage(channels: geometry.outChannels, multipliers: channelMultipliers.multipliers.base,
+                                        shifts: channelMultipliers.shifts.base, outputZeroPoint: outputZeroPoint,
+                                        min: activation.min, max: activation.max)
+            if let bias { for c in 0..<geometry.outChannels { stage.offsets[c] = bias[c] } }
+            self.stage = stage
+        } else {
+            stage = nil
+        }
+        let taps = geometry.filterHeight * geometry.filterWidth
+        let neededH = (geometry.outHeight - 1) * geometry.strideH + (geometry.filterHeight - 1) * geometry.dilationH + 1
+        let neededW = (geometry.outWidth - 1) * geometry.strideW + (geometry.filterWidth - 1) * geometry.dilationW + 1
+        padBottom = max(0, neededH - geometry.inHeight - geometry.padTop)
+        padRight = max(0, neededW - geometry.inWidth - geometry.padLeft)
+        let usePadding = geometry.padTop > 0 || geometry.padLeft > 0 || padBottom > 0 || padRight > 0
+        paddedWidth = usePadding ? geometry.inWidth + geometry.padLeft + padRight : geometry.inWidth
+        if usePadding && filterIsConstant && geometry.outHeight > 0 && geometry.outWidth > 0 {
+            let height = geometry.inHeight + geometry.padTop + padBottom
+            padded = OwnedBuffer(count: height * paddedWidth * geometry.inChannels + 16,
+                                 initialValue: Int8(truncatingIfNeeded: inputZeroPoint))
+        } else {
+            padded = nil
+        }
+        let layoutWidth = padded != nil ? paddedWidth : geometry.inWidth
+        tapInputOffsets = OwnedBuffer(count: taps, initialValue: 0)
+        for fy in 0..<geometry.filterHeight {
+            for fx in 0..<geometry.filterWidth {
+                tapInputOffsets[fy * geometry.filterWidth + fx] =
+                    (fy * geometry.dilationH * layoutWidth + fx * geometry.dilationW) * geometry.inChannels
+            }
+        }
+        var fits = true
+        for i in 0..<(taps * geometry.outChannels) where filter[i] == -128 { fits = false; break }
+        tapPairsFitInt16 = fits
+        if kernelPath == .vnni && geometry.outChannels == 8
+            && (geometry.depthMultiplier == 1 || geometry.inChannels == 1) && filterIsConstant && stage != nil {
+            let filter16 = OwnedBuffer<Int8>(count: taps * 16, initialValue: 0)
+            for t in 0..<taps { for j in 0..<16 { filter16[t * 16 + j] = filter[t * 8 + j % 8] } }
+            var multipliers = [Int32](), shifts = [Int]()
+            for j in 0..<16 {
+                multipliers.append(channelMultipliers.multipliers[j % 8])
+                shifts.append(channelMultipliers.shifts[j % 8])
+            }
+            let stage16 = multipliers.withUnsafeBufferPointer { m in
+                shifts.withUnsafeBufferPointer { s in
+                    GemmOutputStage(channels: 16, multipliers: m.baseAddress!, shifts: s.baseAddress!,
+                                    outputZeroPoint: outputZeroPoint, min: activation.min, max: activation.max)
+                }
+            }
+            pairs8 = (filter16, OwnedBuffer(count: 16, initialValue: 0), stage16)
+        } else {
+            pairs8 = nil
+        }
+        if filterIsConstant && stage != nil && (padded != nil || !usePadding) {
+            let offsets = OwnedBuffer<Int32>(count: geometry.outChannels + 8, initialValue: 0)
+            let inputOffset = 0 &- inputZeroPoint
+            for c in 0..<geometry.outChannels {
+                var sum: Int32 = 0
+                for t in 0..<taps { sum &+= Int32(filter[t * geometry.outChannels + c]) }
+                offsets[c] = (bias?[c] ?? 0) &+ inputOffset &* sum
+            }
+            interiorOffsets = offsets
+            if let pairs8 { for j in 0..<16 { pairs8.offsets[j] = offsets[j % 8] } }
+        } else {
+            interiorOffsets = nil
+        }
     }
 
     func invoke() {
+        if let stage, let interiorOffsets {
+            invokeWindows(stage, interiorOffsets)
+        } else if let stage {
+            invokeVector(stage)
+        } else {
+            invokeRows()
+        }
+    }
+
+    /// Every window through the in-image kernel: the input copied into the zero-point-padded
+    /// buffer first when windows leave the image.
+    private func invokeWindows(_ stage: GemmOutputStage, _ interiorOffsets: OwnedBuffer<Int32>) {
+        let cin = g.inChannels, cout = g.outChannels, dm = g.depthMultiplier
+        let vectorChannels = cout & ~7
+        let taps = g.filterHeight &* g.filterWidth
+        let tapOffsets = UnsafePointer(tapInputOffsets.base)
+        let offsets = UnsafePointer(interiorOffsets.base)
+        let parameters = stage.parameters
+        let pairs = tapPairsFitInt16
+        let imageBytes = g.inHeight &* g.inWidth &* cin
+        let width = padded != nil ? paddedWidth : g.inWidth
+        let rowBytes = width &* cin
+        let pixelStep = g.strideW &* cin
+        var out = output
+        for b in 0..<g.batches {
+            let image = input + b &* imageBytes
+            var base = image
+            if let padded {
+                let rowIn = g.inWidth &* cin
+                for y in 0..<g.inHeight {
+                    // Raw copyMemory is a memcpy; typed update(from:) is an element loop in
+                    // Embedded Swift (a value-witness call per byte).
+                    UnsafeMutableRawPointer(padded.base + ((y &+ g.padTop) &* width &+ g.padLeft) &* cin)
+                        .copyMemory(from: image + y &* rowIn, byteCount: rowIn)
+                }
+                base = UnsafePointer(padded.base)
+            }
+            // One output row; `m` is the depth multiplier, a literal at the call sites below so
+            // the multiplier-1 loops compile without its branches (and pair into smull/smlal).
+            @inline(__always) func outputRow(_ oy: Int, _ m: Int) {
+                var origin = base + oy &* g.strideH &* rowBytes
+                var ox = 0
+                if cout == 8 {
+                    // Eight channels: two pixels share one 16-lane step.
+                    while ox &+ 2 <= g.outWidth {
+                        depthwiseTwoPixels8(origin: origin, pixelStep: pixelStep, out: out, dm: m, taps: taps,
+                                            tapOffsets: tapOffsets, filter: filter, offsets: offsets,
+                                            stage: parameters, pairs: pairs)
+                        origin += 2 &* pixelStep
+                        out += 16
+                        ox &+= 2
+                    }
+                }
+                while ox < g.outWidth {
+                    ox &+= 1
+                    depthwiseInteriorPixel(origin: origin, out: out, channels: vectorChannels, cout: cout, dm: m,
+                                           taps: taps, tapOffsets: tapOffsets, filter: filter, offsets: offsets,
+                                           stage: parameters, pairs: pairs)
+                    var c = vectorChannels
+                    while c < cout {
+                        var a = offsets[c] &- stage.offsets[c]
+                        let x = origin + c / dm
+                        for t in 0..<taps { a &+= Int32(filter[t &* cout &+ c]) &* Int32(x[tapOffsets[t]]) }
+                        out[c] = stage.requantize(a, channel: c)
+                        c &+= 1
+                    }
+                    origin += pixelStep
+                    out += cout
+                }
+            }
+            if let pairs8, interiorOffsets.count >= 8 {
+                for _ in 0..<g.outHeight {
+                    perchVNNIDepthwisePairs8(origin: base, pixelStep: pixelStep, pixels: g.outWidth, out: out,
+                                             broadcastInput: dm != 1, taps: taps, tapOffsets: tapOffsets,
+                                             filter16: UnsafePointer(pairs8.filter.base),
+                                             offsets16: UnsafePointer(pairs8.offsets.base),
+                                             table: UnsafePointer(pairs8.stage.table.base), stride: pairs8.stage.stride,
+                                             outputZeroPoint: stage.outputZeroPoint, min: stage.min, max: stage.max,
+                                             pairs: pairs)
+                    base += g.strideH &* rowBytes
+                    out += g.outWidth &* 8
+                }
+            } else if kernelPath == .vnni && dm == 1 && cout % 16 == 0 {
+                for _ in 0..<g.outHeight {
+                    perchVNNIDepthwiseRow(origin: base, pixelStep: pixelStep, pixels: g.outWidth, out: out,
+                                          channels: cout, taps: taps, tapOffsets: tapOffsets, filter: filter,
+                                          offsets: offsets, table: UnsafePointer(stage.table.base),
+                                          stride: stage.stride, outputZeroPoint: stage.outputZeroPoint,
+                                          min: stage.min, max: stage.max, pairs: pairs)
+                    base += g.strideH &* rowBytes
+                    out += g.outWidth &* cout
+                }
+            } else if dm == 1 {
+                for oy in 0..<g.outHeight { outputRow(oy, 1) }
+            } else {
+                for oy in 0..<g.outHeight { outputRow(oy, dm) }
+            }
+        }
+    }
+
+    /// Eight output channels at a time, their accumulators in registers across every tap of
+    /// the window; taps outside the image are skipped as in the reference. Depth multiplier 1
+    /// reads 8 input channels, a multiple of 8 broadcasts one input channel over them.
+    private func invokeVector(_ stage: GemmOutputStage) {
+        let cout = g.outChannels
+        let vectorChannels = cout & ~7
+        let dm = g.depthMultiplier
+        let offset = SIMD8<Int32>(repeating: inputOffset)
+        let zp = SIMD8<Int32>(repeating: outputZeroPoint)
+        let lo = SIMD8<Int32>(repeating: activation.min), hi = SIMD8<Int32>(repeating: activation.max)
+        let rowStride = g.inWidth &* g.inChannels
+        var out = output
+        for b in 0..<g.batches {
+            let inBatch = input + b &* g.inHeight &* rowStride
+            for oy in 0..<g.outHeight {
+                let iy0 = oy &* g.strideH &- g.padTop
+                // Valid filter rows for this output row.
+                var fy0 = 0, fy1 = g.filterHeight
+                while fy0 < fy1 && iy0 &+ fy0 &* g.dilationH < 0 { fy0 &+= 1 }
+                while fy1 > fy0 && iy0 &+ (fy1 &- 1) &* g.dilationH >= g.inHeight { fy1 &-= 1 }
+                for ox in 0..<g.outWidth {
+                    let ix0 = ox &* g.strideW &- g.padLeft
+                    var fx0 = 0, fx1 = g.filterWidth
+                    while fx0 < fx1 && ix0 &+ fx0 &* g.dilationW < 0 { fx0 &+= 1 }
+                    while fx1 > fx0 && ix0 &+ (fx1 &- 1) &* g.dilationW >= g.inWidth { fx1 &-= 1 }
+                    var c = 0
+                    while c < vectorChannels {
+                        var acc = loadInt32x8(stage.offsets + c)
+                        let inChannel = dm == 1 ? c : c / dm
+                        var fy = fy0
+                        while fy < fy1 {
+                            let inRow = inBatch + ((iy0 &+ fy &* g.dilationH) &* rowStride &+ inChannel)
+                            let tapRow = filter + (fy &* g.filterWidth &* cout &+ c)
+                            var fx = fx0
+                            while fx < fx1 {
+                                let pixel = inRow + (ix0 &+ fx &* g.dilationW) &* g.inChannels
+                                let x: SIMD8<Int32>
+                                if dm == 1 {
+                                    x = widenToInt32(loadInt8x8(pixel)) &+ offset
+                                } else {
+                                    x = SIMD8<Int32>(repeating: Int32(pixel[0]) &+ inputOffset)
+                                }
+                                acc &+= widenToInt32(loadInt8x8(tapRow + fx &* cout)) &* x
+                                fx &+= 1
+                            }
+                            fy &+= 1
+                        }
+                        let v = requantize8(acc, stage, c) &+ zp
+                        UnsafeMutableRawPointer(out + c).storeBytes(
+                            of: truncateToInt8(clampLanes(v, lo, hi)), as: SIMD8<Int8>.self)
+                        c &+= 8
+                    }
+                    // Channels past the last multiple of 8.
+                    while c < cout {
+                        let inChannel = c / dm
+                        var a: Int32 = 0
+                        for fy in fy0..<fy1 {
+                            for fx in fx0..<fx1 {
+                                let iy = iy0 &+ fy &* g.dilationH, ix = ix0 &+ fx &* g.dilationW
+                                let x = Int32(inBatch[iy &* rowStride &+ ix &* g.inChannels &+ inChannel])
+                                a &+= Int32(filter[(fy &* g.filterWidth &+ fx) &* cout &+ c]) &* (x &+ inputOffset)
+                            }
+                        }
+                        out[c] = stage.requantize(a, channel: c)
+                        c &+= 1
+                    }
+                    out += cout
+                }
+            }
+        }
+    }
+
+    /// Accumulators in memory, 16 channels at a time per tap (any depth multiplier).
+    private func invokeRows() {
         let cout = g.outChannels
         let acc = accumulators.base
         var out = output
@@ -207,5 +472,103 @@ func prepareDepthwiseConv2D(_ context: PrepareContext) throws(ModelError) -> Dep
         output: output.pointer(as: Int8.self), inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint,
         activation: activation,
         channelMultipliers: context.channelMultipliers(inputScale: inputScale, filterScales: scales,
-                                                       outputScale: outputScale, channels: g.outChannels))
+                                                       outputScale: outputScale, channels: g.outChannels),
+        filterIsConstant: filter.isConstant, kernelPath: context.kernelPath)
+}
+
+/// One output pixel whose window lies inside the (padded) image, channels 0..<channels (a
+/// multiple of 8): raw int8 inputs times int8 taps, the input offset precomputed in
+/// `offsets` (bias + offset × Σ taps), 16 channels at a time then 8; two taps summed in
+/// int16 before widening (NEON smull + smlal + saddw; x86 vpmullw) when no filter value is
+/// -128. Everything is a parameter so the loops keep it in registers.
+@inline(__always)
+func depthwiseInteriorPixel(origin: UnsafePointer<Int8>, out: UnsafeMutablePointer<Int8>, channels: Int, cout: Int,
+                            dm: Int, taps: Int, tapOffsets: UnsafePointer<Int>, filter: UnsafePointer<Int8>,
+                            offsets: UnsafePointer<Int32>, stage: OutputStageParameters, pairs: Bool) {
+    var c = 0
+    while c &+ 16 <= channels {
+        let pixel = origin + (dm == 1 ? c : c / dm)
+        let tap = filter + c
+        @inline(__always) func x(_ t: Int) -> SIMD16<Int16> {
+            let p = pixel + tapOffsets[t]
+            if dm == 1 { return widenToInt16(loadInt8x16(p)) }
+            if dm % 16 == 0 { return SIMD16<Int16>(repeating: Int16(p[0])) }
+            return SIMD16(lowHalf: SIMD8<Int16>(repeating: Int16(p[0])), highHalf: SIMD8<Int16>(repeating: Int16(p[1])))
+        }
+        @inline(__always) func w(_ t: Int) -> SIMD16<Int16> { widenToInt16(loadInt8x16(tap + t &* cout)) }
+        var acc = loadInt32x16(offsets + c)
+        var t = 0
+        if pairs {
+            while t &+ 2 <= taps {
+                acc &+= widenToInt32(x(t) &* w(t) &+ x(t &+ 1) &* w(t &+ 1))
+                t &+= 2
+            }
+        }
+        while t < taps {
+            acc &+= widenToInt32(x(t) &* w(t))
+            t &+= 1
+        }
+        let low = stage.finish8(acc.lowHalf, c), high = stage.finish8(acc.highHalf, c &+ 8)
+        UnsafeMutableRawPointer(out + c).storeBytes(of: SIMD16(lowHalf: low, highHalf: high), as: SIMD16<Int8>.self)
+        c &+= 16
+    }
+    while c < channels {
+        let pixel = origin + (dm == 1 ? c : c / dm)
+        let tap = filter + c
+        @inline(__always) func x(_ t: Int) -> SIMD8<Int16> {
+            let p = pixel + tapOffsets[t]
+            return dm == 1 ? widenToInt16(loadInt8x8(p)) : SIMD8<Int16>(repeating: Int16(p[0]))
+        }
+        @inline(__always) func w(_ t: Int) -> SIMD8<Int16> { widenToInt16(loadInt8x8(tap + t &* cout)) }
+        var acc = loadInt32x8(offsets + c)
+        var t = 0
+        if pairs {
+            while t &+ 2 <= taps {
+                acc &+= widenToInt32(x(t) &* w(t) &+ x(t &+ 1) &* w(t &+ 1))
+                t &+= 2
+            }
+        }
+        while t < taps {
+            acc &+= widenToInt32(x(t) &* w(t))
+            t &+= 1
+        }
+        UnsafeMutableRawPointer(out + c).storeBytes(of: stage.finish8(acc, c), as: SIMD8<Int8>.self)
+        c &+= 8
+    }
+}
+
+/// Two neighbouring output pixels of an 8-channel depthwise layer in one 16-lane step
+/// (lanes 0...7 the first pixel, 8...15 the second), as depthwiseInteriorPixel.
+@inline(__always)
+func depthwiseTwoPixels8(origin: UnsafePointer<Int8>, pixelStep: Int, out: UnsafeMutablePointer<Int8>, dm: Int,
+                         taps: Int, tapOffsets: UnsafePointer<Int>, filter: UnsafePointer<Int8>,
+                         offsets: UnsafePointer<Int32>, stage: OutputStageParameters, pairs: Bool) {
+    let second = origin + pixelStep
+    @inline(__always) func x(_ t: Int) -> SIMD16<Int16> {
+        let o = tapOffsets[t]
+        if dm == 1 {
+            return SIMD16(lowHalf: widenToInt16(loadInt8x8(origin + o)), highHalf: widenToInt16(loadInt8x8(second + o)))
+        }
+        return SIMD16(lowHalf: SIMD8<Int16>(repeating: Int16(origin[o])),
+                      highHalf: SIMD8<Int16>(repeating: Int16(second[o])))
+    }
+    @inline(__always) func w(_ t: Int) -> SIMD16<Int16> {
+        let v = widenToInt16(loadInt8x8(filter + t &* 8))
+        return SIMD16(lowHalf: v, highHalf: v)
+    }
+    let bias = loadInt32x8(offsets)
+    var acc = SIMD16(lowHalf: bias, highHalf: bias)
+    var t = 0
+    if pairs {
+        while t &+ 2 <= taps {
+            acc &+= widenToInt32(x(t) &* w(t) &+ x(t &+ 1) &* w(t &+ 1))
+            t &+= 2
+        }
+    }
+    while t < taps {
+        acc &+= widenToInt32(x(t) &* w(t))
+        t &+= 1
+    }
+    let low = stage.finish8(acc.lowHalf, 0), high = stage.finish8(acc.highHalf, 0)
+    UnsafeMutableRawPointer(out).storeBytes(of: SIMD16(lowHalf: low, highHalf: high), as: SIMD16<Int8>.self)
 }

@@ -23,11 +23,15 @@ final class FullyConnectedKernel: Kernel {
     let filterIsConstant: Bool
     let unitCorrection: OwnedBuffer<Int32>
     let dots: OwnedBuffer<Int32>
+    /// The packed GEMM (constant weights, shifts in range); nil falls back to row dots.
+    let gemm: Gemm?
+    /// fo·Σx per batch row when the weights have a zero point.
+    let rowTerms: OwnedBuffer<Int32>
 
     init(input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?,
          output: UnsafeMutablePointer<Int8>, batches: Int, units: Int, depth: Int, inputZeroPoint: Int32,
          filterZeroPoint: Int32, outputZeroPoint: Int32, activation: ActivationRange,
-         channelMultipliers: ChannelMultipliers, filterIsConstant: Bool) {
+         channelMultipliers: ChannelMultipliers, filterIsConstant: Bool, kernelPath: KernelPath = .widening) {
         self.input = input
         self.filter = filter
         self.bias = bias
@@ -43,6 +47,16 @@ final class FullyConnectedKernel: Kernel {
         self.filterIsConstant = filterIsConstant
         unitCorrection = OwnedBuffer(count: units, initialValue: 0)
         dots = OwnedBuffer(count: units, initialValue: 0)
+        rowTerms = OwnedBuffer(count: batches, initialValue: 0)
+        if filterIsConstant && GemmOutputStage.shiftsSupported(channelMultipliers.shifts.base, count: units) {
+            let weights = PackedWeights(path: kernelPath, n: units, k: depth, weights: filter)
+            let stage = GemmOutputStage(channels: units, multipliers: channelMultipliers.multipliers.base,
+                                        shifts: channelMultipliers.shifts.base, outputZeroPoint: outputZeroPoint,
+                                        min: activation.min, max: activation.max)
+            gemm = Gemm(weights: weights, stage: stage)
+        } else {
+            gemm = nil
+        }
         computeUnitCorrection()
     }
 
@@ -51,9 +65,50 @@ final class FullyConnectedKernel: Kernel {
         for n in 0..<units {
             unitCorrection[n] = inputOffset &* sumInt8(filter + n &* depth, depth) &+ constantTerm
         }
+        if let gemm {
+            for n in 0..<units { gemm.stage.offsets[n] = unitCorrection[n] &+ (bias?[n] ?? 0) }
+        }
     }
 
     func invoke() {
+        // A few hundred MACs (hello_world's layers): the tile machinery costs more than it
+        // saves; plain row dots with the vector output stage.
+        if let gemm, batches &* units &* depth <= 1024 {
+            let parameters = gemm.stage.parameters
+            let offsets = gemm.stage.offsets
+            for b in 0..<batches {
+                let row = input + b &* depth
+                dotInt8Rows(row, filter, rows: units, depth: depth, into: dots.base)
+                let rowTerm = filterOffset == 0 ? 0 : filterOffset &* sumInt8(row, depth)
+                let out = output + b &* units
+                var n = 0
+                while n &+ 8 <= units {
+                    let acc = loadInt32x8(dots.base + n) &+ loadInt32x8(offsets + n) &+ SIMD8(repeating: rowTerm)
+                    UnsafeMutableRawPointer(out + n).storeBytes(of: parameters.finish8(acc, n), as: SIMD8<Int8>.self)
+                    n &+= 8
+                }
+                while n < units {
+                    out[n] = gemm.stage.requantize(dots[n] &+ rowTerm, channel: n)
+                    n &+= 1
+                }
+            }
+            return
+        }
+        if let gemm {
+            var terms: UnsafePointer<Int32>? = nil
+            if filterOffset != 0 {
+                for b in 0..<batches { rowTerms[b] = filterOffset &* sumInt8(input + b &* depth, depth) }
+                terms = UnsafePointer(rowTerms.base)
+            }
+            gemm.run(a: input, lda: depth, m: batches, readable: batches &* depth, rowOffsets: terms,
+                     out: output, ldc: units)
+            return
+        }
+        invokeRowDots()
+    }
+
+    /// The path for weights that change between runs: one input row against 4 weight rows.
+    func invokeRowDots() {
         if !filterIsConstant { computeUnitCorrection() }
         for b in 0..<batches {
             let row = input + b &* depth
@@ -146,5 +201,5 @@ func prepareFullyConnected(_ context: PrepareContext) throws(ModelError) -> Full
         bias: biasPointer.map { UnsafePointer($0) }, output: output.pointer(as: Int8.self),
         batches: batches, units: units, depth: depth, inputZeroPoint: inputZeroPoint,
         filterZeroPoint: filterZeroPoint, outputZeroPoint: outputZeroPoint, activation: activation,
-        channelMultipliers: multipliers, filterIsConstant: filter.isConstant)
+        channelMultipliers: multipliers, filterIsConstant: filter.isConstant, kernelPath: context.kernelPath)
 }

@@ -59,6 +59,10 @@ func sumInt8(_ v: UnsafePointer<Int8>, _ count: Int) -> Int32 {
         k &+= 16
     }
     var sum = lanesSum(acc)
+    if k &+ 8 <= count {
+        sum &+= widenToInt32(loadInt8x8(v + k)).wrappedSum()
+        k &+= 8
+    }
     while k < count {
         sum &+= Int32(v[k])
         k &+= 1

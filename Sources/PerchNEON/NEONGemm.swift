@@ -1,0 +1,171 @@
+/// The aarch64 GEMM micro-kernel without the dot-product extension (Cortex-A72 /
+/// Raspberry Pi 4): `smull` + `smlal2` into int16 pairs, `sadalp` into int32 lanes.
+/// Baseline Armv8 NEON, so it runs on every aarch64 CPU; a module of its own so the runtime
+/// stays plain Swift.
+///
+/// Tile: 4 activation rows × 4 channels. Per 16 depths: 4 row loads, 4 weight loads and
+/// 16 × (smull, smlal2, sadalp) = 56 instructions for 256 MACs. Two int8 products fit an
+/// int16 sum unless both are (-128)·(-128); when a weight is -128 (`pairsFitInt16` false)
+/// each half gets its own `sadalp` (smull, smull2, sadalp, sadalp).
+/// Weights (PackedWeights, `.widening` layout): per panel of 4 channels, blocks of 16
+/// depths (a last block of 8), channel-major inside a block.
+/// Output stage as in PerchSDot: `vqrdmulhq_s32` + the sign-fixed rounding shift.
+
+#if arch(arm64)
+import _Builtin_intrinsics.arm.neon
+
+public let perchNEONAvailable = true
+
+/// Lane-wise clamp (smax, smin); the stdlib's `clamped` is an out-of-line call.
+@inlinable @inline(__always)
+public func perchNEONClamp(_ v: SIMD4<Int32>, _ lo: SIMD4<Int32>, _ hi: SIMD4<Int32>) -> SIMD4<Int32> {
+    vminq_s32(vmaxq_s32(v, lo), hi)
+}
+
+/// TFLite's double-rounding MultiplyByQuantizedMultiplier on 4 lanes the way its NEON
+/// kernels do it (`vqrdmulhq_s32`, then a rounding shift with the sign fix-up), for the
+/// runtime's vector output stages on aarch64. `negRight` is minus the right shift.
+@inlinable @inline(__always)
+public func perchNEONMultiplyByQuantizedMultiplier(_ x: SIMD4<Int32>, _ multiplier: SIMD4<Int32>,
+                                                   _ left: SIMD4<Int32>, _ negRight: SIMD4<Int32>) -> SIMD4<Int32> {
+    let v = vqrdmulhq_s32(vshlq_s32(x, left), multiplier)
+    let fixup = (v & negRight) &>> 31
+    return vrshlq_s32(vqaddq_s32(v, fixup), negRight)
+}
+
+@inline(__always)
+private func load16(_ p: UnsafePointer<Int8>) -> SIMD16<Int8> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Int8>.self)
+}
+
+@inline(__always)
+private func load8(_ p: UnsafePointer<Int8>) -> SIMD8<Int8> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int8>.self)
+}
+
+@inline(__always)
+private func load4(_ p: UnsafePointer<Int32>) -> SIMD4<Int32> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Int32>.self)
+}
+
+@inline(__always)
+private func mac16(_ acc: SIMD4<Int32>, _ a: SIMD16<Int8>, _ w: SIMD16<Int8>, _ fused: Bool) -> SIMD4<Int32> {
+    if fused {
+        return vpadalq_s16(acc, vmlal_high_s8(vmull_s8(vget_low_s8(a), vget_low_s8(w)), a, w))
+    }
+    return vpadalq_s16(vpadalq_s16(acc, vmull_s8(vget_low_s8(a), vget_low_s8(w))), vmull_high_s8(a, w))
+}
+
+@inline(__always)
+private func mac8(_ acc: SIMD4<Int32>, _ a: SIMD8<Int8>, _ w: SIMD8<Int8>) -> SIMD4<Int32> {
+    vpadalq_s16(acc, vmull_s8(a, w))
+}
+
+@inline(__always)
+private func requantize(_ acc: SIMD4<Int32>, _ rowOffset: Int32, _ offset: SIMD4<Int32>, _ multiplier: SIMD4<Int32>,
+                        _ left: SIMD4<Int32>, _ negRight: SIMD4<Int32>, _ zp: SIMD4<Int32>,
+                        _ lo: SIMD4<Int32>, _ hi: SIMD4<Int32>) -> SIMD4<Int16> {
+    var x = acc &+ offset &+ SIMD4<Int32>(repeating: rowOffset)
+    x = vshlq_s32(x, left)
+    x = vqrdmulhq_s32(x, multiplier)
+    let fixup = (x & negRight) &>> 31
+    x = vrshlq_s32(vqaddq_s32(x, fixup), negRight)
+    x = vminq_s32(vmaxq_s32(x &+ zp, lo), hi)
+    return vmovn_s32(x)
+}
+
+@inline(__always)
+private func tile(_ rows: UnsafePointer<UnsafePointer<Int8>>, _ rowCount: Int, _ kPadded: Int,
+                  _ weights: UnsafePointer<Int8>, _ panels: Int, _ n: Int,
+                  _ table: UnsafePointer<Int32>, _ stride: Int, _ rowOffsets: UnsafePointer<Int32>,
+                  _ outputZeroPoint: Int32, _ min: Int32, _ max: Int32,
+                  _ out: UnsafeMutablePointer<Int8>, _ ldc: Int, fused: Bool) {
+    let a0 = rows[0], a1 = rows[1], a2 = rows[2], a3 = rows[3]
+    let zp = SIMD4<Int32>(repeating: outputZeroPoint)
+    let lo = SIMD4<Int32>(repeating: min), hi = SIMD4<Int32>(repeating: max)
+    var w = weights
+    for p in 0..<panels {
+        var c00 = SIMD4<Int32>(), c01 = SIMD4<Int32>(), c02 = SIMD4<Int32>(), c03 = SIMD4<Int32>()
+        var c10 = SIMD4<Int32>(), c11 = SIMD4<Int32>(), c12 = SIMD4<Int32>(), c13 = SIMD4<Int32>()
+        var c20 = SIMD4<Int32>(), c21 = SIMD4<Int32>(), c22 = SIMD4<Int32>(), c23 = SIMD4<Int32>()
+        var c30 = SIMD4<Int32>(), c31 = SIMD4<Int32>(), c32 = SIMD4<Int32>(), c33 = SIMD4<Int32>()
+        var k = 0
+        while k &+ 16 <= kPadded {
+            let w0 = load16(w), w1 = load16(w + 16), w2 = load16(w + 32), w3 = load16(w + 48)
+            let x0 = load16(a0 + k)
+            c00 = mac16(c00, x0, w0, fused); c01 = mac16(c01, x0, w1, fused)
+            c02 = mac16(c02, x0, w2, fused); c03 = mac16(c03, x0, w3, fused)
+            let x1 = load16(a1 + k)
+            c10 = mac16(c10, x1, w0, fused); c11 = mac16(c11, x1, w1, fused)
+            c12 = mac16(c12, x1, w2, fused); c13 = mac16(c13, x1, w3, fused)
+            let x2 = load16(a2 + k)
+            c20 = mac16(c20, x2, w0, fused); c21 = mac16(c21, x2, w1, fused)
+            c22 = mac16(c22, x2, w2, fused); c23 = mac16(c23, x2, w3, fused)
+            let x3 = load16(a3 + k)
+            c30 = mac16(c30, x3, w0, fused); c31 = mac16(c31, x3, w1, fused)
+            c32 = mac16(c32, x3, w2, fused); c33 = mac16(c33, x3, w3, fused)
+            w += 64
+            k &+= 16
+        }
+        if k < kPadded {
+            let w0 = load8(w), w1 = load8(w + 8), w2 = load8(w + 16), w3 = load8(w + 24)
+            let x0 = load8(a0 + k), x1 = load8(a1 + k), x2 = load8(a2 + k), x3 = load8(a3 + k)
+            c00 = mac8(c00, x0, w0); c01 = mac8(c01, x0, w1); c02 = mac8(c02, x0, w2); c03 = mac8(c03, x0, w3)
+            c10 = mac8(c10, x1, w0); c11 = mac8(c11, x1, w1); c12 = mac8(c12, x1, w2); c13 = mac8(c13, x1, w3)
+            c20 = mac8(c20, x2, w0); c21 = mac8(c21, x2, w1); c22 = mac8(c22, x2, w2); c23 = mac8(c23, x2, w3)
+            c30 = mac8(c30, x3, w0); c31 = mac8(c31, x3, w1); c32 = mac8(c32, x3, w2); c33 = mac8(c33, x3, w3)
+            w += 32
+        }
+        let n0 = p &* 4
+        let offset = load4(table + n0), multiplier = load4(table + (stride &+ n0))
+        let left = load4(table + (2 &* stride &+ n0)), negRight = load4(table + (4 &* stride &+ n0))
+        let valid = n &- n0
+        @inline(__always) func store(_ r: Int, _ s0: SIMD4<Int32>, _ s1: SIMD4<Int32>, _ s2: SIMD4<Int32>,
+                                     _ s3: SIMD4<Int32>) {
+            let sums = vpaddq_s32(vpaddq_s32(s0, s1), vpaddq_s32(s2, s3))
+            let h = requantize(sums, rowOffsets[r], offset, multiplier, left, negRight, zp, lo, hi)
+            let bytes = vmovn_s16(vcombine_s16(h, h))
+            let dst = out + (r &* ldc &+ n0)
+            if valid >= 4 {
+                UnsafeMutableRawPointer(dst).storeBytes(of: bytes.lowHalf, as: SIMD4<Int8>.self)
+            } else {
+                for j in 0..<valid { dst[j] = bytes[j] }
+            }
+        }
+        store(0, c00, c01, c02, c03)
+        if rowCount > 1 { store(1, c10, c11, c12, c13) }
+        if rowCount > 2 { store(2, c20, c21, c22, c23) }
+        if rowCount > 3 { store(3, c30, c31, c32, c33) }
+    }
+}
+
+/// Rows `0..<rowCount` of `out` (`ldc` apart) for all `n` channels; `rows` has 4 entries.
+@inline(never)
+public func perchNEONGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, kPadded: Int,
+                              weights: UnsafePointer<Int8>, panels: Int, n: Int,
+                              table: UnsafePointer<Int32>, stride: Int, rowOffsets: UnsafePointer<Int32>,
+                              outputZeroPoint: Int32, min: Int32, max: Int32,
+                              out: UnsafeMutablePointer<Int8>, ldc: Int, pairsFitInt16: Bool) {
+    if pairsFitInt16 {
+        tile(rows, rowCount, kPadded, weights, panels, n, table, stride, rowOffsets, outputZeroPoint, min, max,
+             out, ldc, fused: true)
+    } else {
+        tile(rows, rowCount, kPadded, weights, panels, n, table, stride, rowOffsets, outputZeroPoint, min, max,
+             out, ldc, fused: false)
+    }
+}
+
+#else
+
+public let perchNEONAvailable = false
+
+@inline(never)
+public func perchNEONGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, kPadded: Int,
+                              weights: UnsafePointer<Int8>, panels: Int, n: Int,
+                              table: UnsafePointer<Int32>, stride: Int, rowOffsets: UnsafePointer<Int32>,
+                              outputZeroPoint: Int32, min: Int32, max: Int32,
+                              out: UnsafeMutablePointer<Int8>, ldc: Int, pairsFitInt16: Bool) {
+    fatalError("perchNEONGemmTile: not an aarch64 build")
+}
+
+#endif

@@ -1,0 +1,65 @@
+/// Which family of int8 micro-kernels the GEMM-shaped operators (CONV_2D, FULLY_CONNECTED,
+/// BATCH_MATMUL) use. Every path gives the same bits; they differ only in speed.
+public enum KernelPath: Equatable, Sendable {
+    /// Swift SIMD widening products: NEON `smull`/`smlal`/`sadalp` on aarch64,
+    /// `pmovsx` + `pmaddwd` on x86_64. Runs on every CPU.
+    case widening
+    /// aarch64 `sdot` (Armv8.2 dot-product extension, e.g. Cortex-A76 / Raspberry Pi 5).
+    case dotProduct
+    /// x86_64 `vpdpbusd` (AVX-512 VNNI): the development host's int8 dot product.
+    case vnni
+
+    /// The name `perch bench` and `perch model info` print.
+    public var name: String {
+        switch self {
+        case .dotProduct: return "neon-sdot"
+        case .vnni: return "x86-avx512vnni"
+        case .widening:
+            #if arch(arm64)
+            return "neon-smull"
+            #else
+            return "simd-widening"
+            #endif
+        }
+    }
+
+    /// Whether this binary was built with the dot-product kernels (aarch64 builds only).
+    public static var dotProductCompiledIn: Bool { DotProductKernels.available }
+
+    /// The fastest path this CPU runs, from the Linux `AT_HWCAP` word (the caller reads it:
+    /// the runtime makes no system calls). `HWCAP_ASIMDDP` is bit 20 on aarch64.
+    /// Whether this binary was built with the AVX-512 VNNI kernels (x86_64 builds).
+    public static var vnniCompiledIn: Bool { VNNIKernels.available }
+
+    /// The fastest path this CPU runs, from the Linux `AT_HWCAP` word on aarch64 or the
+    /// CPUID answer for AVX-512 VNNI (+BW, VL) on x86_64; the caller reads both (the runtime
+    /// makes no system calls).
+    public static func best(hwcap: UInt64, x86AVX512VNNI: Bool = false) -> KernelPath {
+        #if arch(arm64)
+        if dotProductCompiledIn && hwcap & (1 << 20) != 0 { return .dotProduct }
+        #elseif arch(x86_64)
+        if vnniCompiledIn && x86AVX512VNNI { return .vnni }
+        #endif
+        return .widening
+    }
+
+    /// Parses a path name (`PERCH_KERNEL_PATH`, tests): "sdot"/"neon-sdot"/"dotprod" or
+    /// "widening"/"neon-smull"/"simd-widening"/"smull".
+    public init?(name: String) {
+        switch name {
+        case "sdot", "neon-sdot", "dotprod", "dot-product": self = .dotProduct
+        case "vnni", "x86-avx512vnni", "avx512vnni": self = .vnni
+        case "widening", "neon-smull", "simd-widening", "smull", "generic": self = .widening
+        default: return nil
+        }
+    }
+}
+
+/// Options fixed when an interpreter is made.
+public struct RuntimeOptions: Sendable {
+    public var kernelPath: KernelPath
+
+    public init(kernelPath: KernelPath = .widening) {
+        self.kernelPath = kernelPath
+    }
+}

@@ -1,0 +1,330 @@
+/// The x86_64 GEMM micro-kernel for CPUs with AVX-512 VNNI (`vpdpbusd`: 4 u8×s8 products
+/// summed into each int32 lane, 64 MACs per instruction). Like PerchSDot it is a module of its
+/// own, the only one compiled with `-march=x86-64-v4 -mavx512vnni` (Package.swift), reached
+/// by symbol name so its bodies are never inlined into code built for the baseline, and
+/// called only when the CPU reports the extension (`__builtin_cpu_supports`).
+///
+/// `vpdpbusd` multiplies unsigned by signed bytes. The weights are the unsigned operand,
+/// stored as w + 128 (PackedWeights `.vnni` layout: per panel of 16 channels, per 4 depths,
+/// 16 × 4 bytes; padding is 0); the activations stay signed and are broadcast 4 bytes at a
+/// time. Σ (w + 128)·a = Σ w·a + 128·Σ a, so each row's offset carries -128·Σ a (the caller
+/// computes it). All sums wrap modulo 2^32 as the reference's do.
+///
+/// Tile: 8 rows × 16 channels; per 4 depths 1 weight load, 8 broadcasts, 8 `vpdpbusd`.
+/// Output stage: TFLite's double rounding on 16 lanes in 64-bit arithmetic (AVX-512 has the
+/// 64-bit arithmetic shift), `vpmovdb` to bytes.
+
+#if PERCH_VNNI && arch(x86_64)
+import _Builtin_intrinsics.intel
+
+@_silgen_name("perch_vnni_available")
+public func perchVNNIAvailable() -> Bool { true }
+
+@inline(__always)
+private func dot(_ acc: SIMD16<Int32>, _ w: SIMD16<Int32>, _ a: SIMD16<Int32>) -> SIMD16<Int32> {
+    unsafeBitCast(_mm512_dpbusd_epi32(unsafeBitCast(acc, to: __m512i.self), unsafeBitCast(w, to: __m512i.self),
+                                      unsafeBitCast(a, to: __m512i.self)), to: SIMD16<Int32>.self)
+}
+
+@inline(__always)
+private func broadcast(_ p: UnsafePointer<Int8>) -> SIMD16<Int32> {
+    SIMD16<Int32>(repeating: UnsafeRawPointer(p).loadUnaligned(as: Int32.self))
+}
+
+@inline(__always)
+private func load16(_ p: UnsafePointer<Int32>) -> SIMD16<Int32> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Int32>.self)
+}
+
+@inline(__always)
+private func m512(_ v: SIMD16<Int32>) -> __m512i { unsafeBitCast(v, to: __m512i.self) }
+
+@inline(__always)
+private func lanes(_ v: __m512i) -> SIMD16<Int32> { unsafeBitCast(v, to: SIMD16<Int32>.self) }
+
+/// 16 lanes to bytes (`vpmovdb`; values are already clamped to the int8 range).
+@inline(__always)
+private func bytes(_ v: SIMD16<Int32>) -> SIMD16<Int8> {
+    unsafeBitCast(_mm512_cvtepi32_epi8(m512(v)), to: SIMD16<Int8>.self)
+}
+
+/// Lane-wise clamp (`vpmaxsd`, `vpminsd`).
+@inline(__always)
+private func clamp(_ v: SIMD16<Int32>, _ lo: SIMD16<Int32>, _ hi: SIMD16<Int32>) -> SIMD16<Int32> {
+    lanes(_mm512_min_epi32(_mm512_max_epi32(m512(v), m512(lo)), m512(hi)))
+}
+
+/// MultiplyByQuantizedMultiplier on 16 lanes (shifts -31...31, multipliers ≥ 0), in
+/// intrinsics: Swift's SIMD halves, masks and `replacing` scalarize here. SRDHM is
+/// (x·m + 2^30) >> 31 from `vpmuldq` on even and odd lanes (the low 32 bits of a logical
+/// shift equal the arithmetic one's); the rounding right shift adds 1 where the remainder
+/// exceeds half (plus one for negative values), as gemmlowp's RoundingDivideByPOT.
+@inline(__always)
+private func requantize(_ x: SIMD16<Int32>, _ multiplier: SIMD16<Int32>, _ left: SIMD16<Int32>,
+                        _ right: SIMD16<Int32>, _ mask: SIMD16<Int32>, _ half: SIMD16<Int32>) -> SIMD16<Int32> {
+    let shifted = _mm512_sllv_epi32(m512(x), m512(left))
+    let m = m512(multiplier)
+    let nudge = _mm512_set1_epi64(1 << 30)
+    let even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(shifted, m), nudge), 31)
+    let odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(shifted, 32), _mm512_srli_epi64(m, 32)), nudge)
+    let high = lanes(_mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 1)))
+    let remainder = high & mask
+    let threshold = half &- (high &>> 31)
+    let roundUp = (threshold &- remainder) &>> 31   // -1 where remainder > threshold
+    return lanes(_mm512_srav_epi32(m512(high), m512(right))) &- roundUp
+}
+
+/// Rows `0..<rowCount` of `out` (`ldc` apart) for all `n` channels; `rows` has 8 entries.
+@_silgen_name("perch_vnni_gemm_tile") @inline(never)
+public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, kPadded: Int,
+                              weights: UnsafePointer<Int8>, panels: Int, n: Int,
+                              table: UnsafePointer<Int32>, stride: Int, rowOffsets: UnsafePointer<Int32>,
+                              outputZeroPoint: Int32, min: Int32, max: Int32,
+                              out: UnsafeMutablePointer<Int8>, ldc: Int) {
+    let a0 = rows[0], a1 = rows[1], a2 = rows[2], a3 = rows[3]
+    let a4 = rows[4], a5 = rows[5], a6 = rows[6], a7 = rows[7]
+    let zp = SIMD16<Int32>(repeating: outputZeroPoint)
+    let lo = SIMD16<Int32>(repeating: min), hi = SIMD16<Int32>(repeating: max)
+    var w = UnsafeRawPointer(weights).assumingMemoryBound(to: Int32.self)
+    if rowCount == 1 {
+        // One row (a fully connected layer's single batch): four independent chains over depth.
+        for p in 0..<panels {
+            var s0 = SIMD16<Int32>(), s1 = SIMD16<Int32>(), s2 = SIMD16<Int32>(), s3 = SIMD16<Int32>()
+            var k = 0
+            while k &+ 16 <= kPadded {
+                s0 = dot(s0, load16(w), broadcast(a0 + k))
+                s1 = dot(s1, load16(w + 16), broadcast(a0 + (k &+ 4)))
+                s2 = dot(s2, load16(w + 32), broadcast(a0 + (k &+ 8)))
+                s3 = dot(s3, load16(w + 48), broadcast(a0 + (k &+ 12)))
+                w += 64
+                k &+= 16
+            }
+            while k < kPadded {
+                s0 = dot(s0, load16(w), broadcast(a0 + k))
+                w += 16
+                k &+= 4
+            }
+            let n0 = p &* 16
+            let x = (s0 &+ s1) &+ (s2 &+ s3) &+ load16(table + n0) &+ SIMD16<Int32>(repeating: rowOffsets[0])
+            let v = clamp(requantize(x, load16(table + (stride &+ n0)), load16(table + (2 &* stride &+ n0)),
+                                load16(table + (3 &* stride &+ n0)), load16(table + (5 &* stride &+ n0)),
+                                load16(table + (6 &* stride &+ n0))) &+ zp, lo, hi)
+            let b = bytes(v)
+            let valid = n &- n0
+            if valid >= 16 {
+                UnsafeMutableRawPointer(out + n0).storeBytes(of: b, as: SIMD16<Int8>.self)
+            } else {
+                for j in 0..<valid { out[n0 &+ j] = b[j] }
+            }
+        }
+        return
+    }
+    for p in 0..<panels {
+        var c0 = SIMD16<Int32>(), c1 = SIMD16<Int32>(), c2 = SIMD16<Int32>(), c3 = SIMD16<Int32>()
+        var c4 = SIMD16<Int32>(), c5 = SIMD16<Int32>(), c6 = SIMD16<Int32>(), c7 = SIMD16<Int32>()
+        var k = 0
+        while k < kPadded {
+            let wk = load16(w)
+            c0 = dot(c0, wk, broadcast(a0 + k)); c1 = dot(c1, wk, broadcast(a1 + k))
+            c2 = dot(c2, wk, broadcast(a2 + k)); c3 = dot(c3, wk, broadcast(a3 + k))
+            c4 = dot(c4, wk, broadcast(a4 + k)); c5 = dot(c5, wk, broadcast(a5 + k))
+            c6 = dot(c6, wk, broadcast(a6 + k)); c7 = dot(c7, wk, broadcast(a7 + k))
+            w += 16
+            k &+= 4
+        }
+        let n0 = p &* 16
+        let offset = load16(table + n0), multiplier = load16(table + (stride &+ n0))
+        let left = load16(table + (2 &* stride &+ n0)), right = load16(table + (3 &* stride &+ n0))
+        let mask = load16(table + (5 &* stride &+ n0)), half = load16(table + (6 &* stride &+ n0))
+        let valid = n &- n0
+        @inline(__always) func store(_ r: Int, _ acc: SIMD16<Int32>) {
+            let x = acc &+ offset &+ SIMD16<Int32>(repeating: rowOffsets[r])
+            let v = clamp(requantize(x, multiplier, left, right, mask, half) &+ zp, lo, hi)
+            let b = bytes(v)
+            let dst = out + (r &* ldc &+ n0)
+            if valid >= 16 {
+                UnsafeMutableRawPointer(dst).storeBytes(of: b, as: SIMD16<Int8>.self)
+            } else {
+                for j in 0..<valid { dst[j] = b[j] }
+            }
+        }
+        store(0, c0)
+        if rowCount > 1 { store(1, c1) }
+        if rowCount > 2 { store(2, c2) }
+        if rowCount > 3 { store(3, c3) }
+        if rowCount > 4 { store(4, c4) }
+        if rowCount > 5 { store(5, c5) }
+        if rowCount > 6 { store(6, c6) }
+        if rowCount > 7 { store(7, c7) }
+    }
+}
+
+#else
+
+@_silgen_name("perch_vnni_available")
+public func perchVNNIAvailable() -> Bool { false }
+
+@_silgen_name("perch_vnni_gemm_tile") @inline(never)
+public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, kPadded: Int,
+                              weights: UnsafePointer<Int8>, panels: Int, n: Int,
+                              table: UnsafePointer<Int32>, stride: Int, rowOffsets: UnsafePointer<Int32>,
+                              outputZeroPoint: Int32, min: Int32, max: Int32,
+                              out: UnsafeMutablePointer<Int8>, ldc: Int) {
+    fatalError("perchVNNIGemmTile: this build has no AVX-512 VNNI kernels")
+}
+
+#endif
+
+// MARK: depthwise
+
+#if PERCH_VNNI && arch(x86_64)
+
+@inline(__always)
+private func widen32(_ v: SIMD16<Int16>) -> SIMD16<Int32> {
+    var r = SIMD16<Int32>()
+    for i in 0..<16 { r[i] = Int32(v[i]) }
+    return r
+}
+
+@inline(__always)
+private func widen16(_ v: SIMD16<Int8>) -> SIMD16<Int16> {
+    var r = SIMD16<Int16>()
+    for i in 0..<16 { r[i] = Int16(v[i]) }
+    return r
+}
+
+/// One output row of a depth-multiplier-1 depthwise convolution whose windows all lie in
+/// the (zero-point-padded) input, `channels` a multiple of 16: 16 channels per step, two
+/// taps' int8 products summed in int16 (`pairs`, no
+/// -128 in the filter), accumulators starting at `offsets` (bias + input offset × Σ taps),
+/// the output stage on 16 lanes. The runtime's DepthwiseConv2DKernel calls it on the VNNI
+/// path; its arithmetic is that of the runtime's portable kernel.
+@_silgen_name("perch_vnni_depthwise_row") @inline(never)
+public func perchVNNIDepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, pixels: Int,
+                                  out: UnsafeMutablePointer<Int8>, channels: Int, taps: Int,
+                                  tapOffsets: UnsafePointer<Int>, filter: UnsafePointer<Int8>,
+                                  offsets: UnsafePointer<Int32>, table: UnsafePointer<Int32>, stride: Int,
+                                  outputZeroPoint: Int32, min: Int32, max: Int32, pairs: Bool) {
+    let zp = SIMD16<Int32>(repeating: outputZeroPoint)
+    let lo = SIMD16<Int32>(repeating: min), hi = SIMD16<Int32>(repeating: max)
+    @inline(__always) func finish(_ acc: SIMD16<Int32>, _ c: Int) -> SIMD16<Int8> {
+        let v = requantize(acc, load16(table + (stride &+ c)), load16(table + (2 &* stride &+ c)),
+                           load16(table + (3 &* stride &+ c)), load16(table + (5 &* stride &+ c)),
+                           load16(table + (6 &* stride &+ c)))
+        return bytes(clamp(v &+ zp, lo, hi))
+    }
+    var pixel = origin
+    var dst = out
+    for _ in 0..<pixels {
+        var c = 0
+        while c < channels {
+            @inline(__always) func x(_ t: Int) -> SIMD16<Int16> {
+                widen16(UnsafeRawPointer(pixel + (tapOffsets[t] &+ c)).loadUnaligned(as: SIMD16<Int8>.self))
+            }
+            @inline(__always) func w(_ t: Int) -> SIMD16<Int16> {
+                widen16(UnsafeRawPointer(filter + (t &* channels &+ c)).loadUnaligned(as: SIMD16<Int8>.self))
+            }
+            var a = load16(offsets + c)
+            var t = 0
+            if pairs {
+                while t &+ 2 <= taps {
+                    a &+= widen32(x(t) &* w(t) &+ x(t &+ 1) &* w(t &+ 1))
+                    t &+= 2
+                }
+            }
+            while t < taps {
+                a &+= widen32(x(t) &* w(t))
+                t &+= 1
+            }
+            UnsafeMutableRawPointer(dst + c).storeBytes(of: finish(a, c), as: SIMD16<Int8>.self)
+            c &+= 16
+        }
+        pixel += pixelStep
+        dst += channels
+    }
+}
+
+#else
+
+@_silgen_name("perch_vnni_depthwise_row") @inline(never)
+public func perchVNNIDepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, pixels: Int,
+                                  out: UnsafeMutablePointer<Int8>, channels: Int, taps: Int,
+                                  tapOffsets: UnsafePointer<Int>, filter: UnsafePointer<Int8>,
+                                  offsets: UnsafePointer<Int32>, table: UnsafePointer<Int32>, stride: Int,
+                                  outputZeroPoint: Int32, min: Int32, max: Int32, pairs: Bool) {
+    fatalError("perchVNNIDepthwiseRow: this build has no AVX-512 kernels")
+}
+
+#endif
+
+#if PERCH_VNNI && arch(x86_64)
+
+/// An eight-channel depthwise row (depth multiplier 1, or 8 on one input channel), two
+/// output pixels per 16 lanes: lanes 0...7 the first pixel, 8...15 the second. `filter16`
+/// holds every tap's 8 weights twice ([tap][16]); `offsets16` and the 16-channel `table`
+/// repeat the 8 channels' values the same way. An odd last pixel is paired with itself and
+/// stored alone.
+@_silgen_name("perch_vnni_depthwise_pairs8") @inline(never)
+public func perchVNNIDepthwisePairs8(origin: UnsafePointer<Int8>, pixelStep: Int, pixels: Int,
+                                     out: UnsafeMutablePointer<Int8>, broadcastInput: Bool, taps: Int,
+                                     tapOffsets: UnsafePointer<Int>, filter16: UnsafePointer<Int8>,
+                                     offsets16: UnsafePointer<Int32>, table: UnsafePointer<Int32>, stride: Int,
+                                     outputZeroPoint: Int32, min: Int32, max: Int32, pairs: Bool) {
+    let zp = SIMD16<Int32>(repeating: outputZeroPoint)
+    let lo = SIMD16<Int32>(repeating: min), hi = SIMD16<Int32>(repeating: max)
+    let multiplier = load16(table + stride), left = load16(table + 2 &* stride)
+    let right = load16(table + 3 &* stride), mask = load16(table + 5 &* stride)
+    let half = load16(table + 6 &* stride), bias = load16(offsets16)
+    var p = 0
+    var dst = out
+    while p < pixels {
+        let a = origin + p &* pixelStep
+        let b = p &+ 1 < pixels ? a + pixelStep : a
+        @inline(__always) func x(_ t: Int) -> SIMD16<Int16> {
+            let o = tapOffsets[t]
+            if broadcastInput {
+                let va = _mm256_set1_epi16(Int16(a[o])), vb = _mm256_set1_epi16(Int16(b[o]))
+                return unsafeBitCast(_mm256_mask_blend_epi16(0xFF00, va, vb), to: SIMD16<Int16>.self)
+            }
+            let pair = _mm_set_epi64x(UnsafeRawPointer(b + o).loadUnaligned(as: Int64.self),
+                                      UnsafeRawPointer(a + o).loadUnaligned(as: Int64.self))
+            return unsafeBitCast(_mm256_cvtepi8_epi16(pair), to: SIMD16<Int16>.self)
+        }
+        @inline(__always) func w(_ t: Int) -> SIMD16<Int16> {
+            widen16(UnsafeRawPointer(filter16 + t &* 16).loadUnaligned(as: SIMD16<Int8>.self))
+        }
+        var acc = bias
+        var t = 0
+        if pairs {
+            while t &+ 2 <= taps {
+                acc &+= widen32(x(t) &* w(t) &+ x(t &+ 1) &* w(t &+ 1))
+                t &+= 2
+            }
+        }
+        while t < taps {
+            acc &+= widen32(x(t) &* w(t))
+            t &+= 1
+        }
+        let v = bytes(clamp(requantize(acc, multiplier, left, right, mask, half) &+ zp, lo, hi))
+        if p &+ 1 < pixels {
+            UnsafeMutableRawPointer(dst).storeBytes(of: v, as: SIMD16<Int8>.self)
+        } else {
+            for j in 0..<8 { dst[j] = v[j] }
+        }
+        dst += 16
+        p &+= 2
+    }
+}
+
+#else
+
+@_silgen_name("perch_vnni_depthwise_pairs8") @inline(never)
+public func perchVNNIDepthwisePairs8(origin: UnsafePointer<Int8>, pixelStep: Int, pixels: Int,
+                                     out: UnsafeMutablePointer<Int8>, broadcastInput: Bool, taps: Int,
+                                     tapOffsets: UnsafePointer<Int>, filter16: UnsafePointer<Int8>,
+                                     offsets16: UnsafePointer<Int32>, table: UnsafePointer<Int32>, stride: Int,
+                                     outputZeroPoint: Int32, min: Int32, max: Int32, pairs: Bool) {
+    fatalError("perchVNNIDepthwisePairs8: this build has no AVX-512 kernels")
+}
+
+#endif

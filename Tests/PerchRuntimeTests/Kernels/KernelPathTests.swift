@@ -1,0 +1,49 @@
+import XCTest
+@testable import PerchRuntime
+import PerchTools
+
+/// Every fast kernel on the host's path equals the scalar reference on random shapes (odd
+/// sizes, tails, -128 weights); the aarch64 paths run the same checks in perch-selfcheck.
+final class KernelPathTests: XCTestCase {
+    func testWideningPathMatchesReference() {
+        for seed: UInt64 in 1...4 {
+            let failures = KernelSelfTest.run(path: .widening, seed: seed, cases: 25)
+            XCTAssertEqual(failures, [], "seed \(seed)")
+        }
+    }
+
+    /// The CPU's best path (AVX-512 VNNI on this development machine) too.
+    func testDetectedPathMatchesReference() throws {
+        let best = RuntimeEnvironment.detectedKernelPath
+        guard best != .widening else { throw XCTSkip("this CPU has only the widening path") }
+        for seed: UInt64 in 1...4 {
+            XCTAssertEqual(KernelSelfTest.run(path: best, seed: seed, cases: 25), [], "seed \(seed)")
+        }
+    }
+
+    func testPathNames() {
+        XCTAssertEqual(KernelPath(name: "sdot"), .dotProduct)
+        XCTAssertEqual(KernelPath(name: "widening"), .widening)
+        XCTAssertNil(KernelPath(name: "avx9"))
+        // The host build has no sdot kernels, so the best path ignores the hwcap bit.
+        XCTAssertEqual(KernelPath.best(hwcap: 1 << 20), .widening)
+        XCTAssertEqual(KernelPath.best(hwcap: 0, x86AVX512VNNI: true), KernelPath.vnniCompiledIn ? .vnni : .widening)
+    }
+
+    func testPackedLayoutsPadWithZeros() {
+        let weights: [Int8] = (0..<(5 * 7)).map { Int8($0 + 1) }
+        weights.withUnsafeBufferPointer { w in
+            let dot = PackedWeights(path: .dotProduct, n: 5, k: 7, weights: w.baseAddress!)
+            XCTAssertEqual(dot.kPadded, 8)
+            XCTAssertEqual(dot.panels, 1)
+            // Depth group 0, channel group 0: channel 0 depths 0...3, then channel 1.
+            XCTAssertEqual((0..<8).map { dot.data[$0] }, [1, 2, 3, 4, 8, 9, 10, 11])
+            // Channel 5 (group 1, row 1) does not exist: zeros.
+            XCTAssertEqual((20..<24).map { dot.data[$0] }, [0, 0, 0, 0])
+            let wide = PackedWeights(path: .widening, n: 5, k: 7, weights: w.baseAddress!)
+            XCTAssertEqual(wide.kPadded, 8)
+            XCTAssertEqual(wide.panels, 2)
+            XCTAssertEqual((0..<8).map { wide.data[$0] }, [1, 2, 3, 4, 5, 6, 7, 0])
+        }
+    }
+}
