@@ -33,6 +33,10 @@ case "$arch" in
   x86_64)
     triple=x86_64-unknown-linux-gnu
     target_flags=()
+    # A binary to copy to another x86_64 machine runs on any x86_64 CPU: baseline kernels
+    # (the AVX-512 VNNI module is still chosen at run time from CPUID). A host-mode build keeps
+    # x86-64-v3 (Package.swift); PERCH_X86_MARCH=x86-64-v3 here for an AVX2-only fleet.
+    export PERCH_X86_MARCH=${PERCH_X86_MARCH:-x86-64}
     ;;
   *)
     echo "usage: cross/build.sh [aarch64|x86_64]" >&2
