@@ -207,8 +207,10 @@ final class DepthwiseConv2DKernel: Kernel {
                 }
             }
             #if arch(arm64)
-            // aarch64: NEON rows for multiplier 1 (or 8 on one input channel), 8·n channels.
-            if (dm == 1 || (cin == 1 && cout == 8)) && cout % 8 == 0 {
+            // aarch64: NEON rows for multiplier 1, 8·n channels, and for 3×3 windows with a
+            // multiplier of 8 on one input channel (longer windows of that kind keep the
+            // two-pixel path below, measured fewer instructions).
+            if cout % 8 == 0 && (dm == 1 || (cin == 1 && cout == 8 && taps == 9)) {
                 for _ in 0..<g.outHeight {
                     perchNEONDepthwiseRow(origin: base, pixelStep: pixelStep, pixels: g.outWidth, out: out,
                                           channels: cout, broadcastInput: dm != 1, taps: taps, tapOffsets: tapOffsets,
