@@ -139,6 +139,115 @@ private func tile(_ rows: UnsafePointer<UnsafePointer<Int8>>, _ rowCount: Int, _
     }
 }
 
+/// One output row of a depthwise convolution whose windows all lie in the
+/// (zero-point-padded) input, 8 channels at a time (`channels` a multiple of 8): per tap
+/// `smull` of raw int8 inputs and weights, the next tap's `smlal` into the same int16 lanes
+/// (`pairs`: no -128 in the filter), `saddw`/`saddw2` into int32 accumulators that start at
+/// `offsets` (bias + input offset × Σ taps); then the NEON output stage, saturating narrows
+/// and the activation clamp on bytes. `broadcastInput`: one input channel feeds all 8 lanes
+/// (a depth multiplier of 8 on one input channel); otherwise the depth multiplier is 1.
+public func perchNEONDepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, pixels: Int,
+                                  out: UnsafeMutablePointer<Int8>, channels: Int, broadcastInput: Bool, taps: Int,
+                                  tapOffsets: UnsafePointer<Int>, filter: UnsafePointer<Int8>,
+                                  offsets: UnsafePointer<Int32>, table: UnsafePointer<Int32>, stride: Int,
+                                  outputZeroPoint: Int32, min: Int32, max: Int32, pairs: Bool) {
+    if broadcastInput {
+        depthwiseRow(origin, pixelStep, pixels, out, channels, true, taps, tapOffsets, filter, offsets, table,
+                     stride, outputZeroPoint, min, max, pairs)
+    } else {
+        depthwiseRow(origin, pixelStep, pixels, out, channels, false, taps, tapOffsets, filter, offsets, table,
+                     stride, outputZeroPoint, min, max, pairs)
+    }
+}
+
+@inline(__always)
+private func depthwiseRow(_ origin: UnsafePointer<Int8>, _ pixelStep: Int, _ pixels: Int,
+                          _ out: UnsafeMutablePointer<Int8>, _ channels: Int, _ broadcastInput: Bool, _ taps: Int,
+                          _ tapOffsets: UnsafePointer<Int>, _ filter: UnsafePointer<Int8>,
+                          _ offsets: UnsafePointer<Int32>, _ table: UnsafePointer<Int32>, _ stride: Int,
+                          _ outputZeroPoint: Int32, _ min: Int32, _ max: Int32, _ pairs: Bool) {
+    let zp = SIMD4<Int32>(repeating: outputZeroPoint)
+    let lo = SIMD8<Int8>(repeating: Int8(truncatingIfNeeded: min)), hi = SIMD8<Int8>(repeating: Int8(truncatingIfNeeded: max))
+    if taps == 9 && pairs {
+        // 3×3 windows: per block of 8 channels the 9 taps' weights, offsets and output stage
+        // stay in registers across the row; the taps are unrolled.
+        let o0 = tapOffsets[0], o1 = tapOffsets[1], o2 = tapOffsets[2], o3 = tapOffsets[3], o4 = tapOffsets[4]
+        let o5 = tapOffsets[5], o6 = tapOffsets[6], o7 = tapOffsets[7], o8 = tapOffsets[8]
+        var c = 0
+        while c < channels {
+            let w = filter + c
+            let w0 = load8(w), w1 = load8(w + channels), w2 = load8(w + 2 &* channels)
+            let w3 = load8(w + 3 &* channels), w4 = load8(w + 4 &* channels), w5 = load8(w + 5 &* channels)
+            let w6 = load8(w + 6 &* channels), w7 = load8(w + 7 &* channels), w8 = load8(w + 8 &* channels)
+            let b0 = load4(offsets + c), b1 = load4(offsets + (c &+ 4))
+            let m0 = load4(table + (stride &+ c)), m1 = load4(table + (stride &+ c &+ 4))
+            let l0 = load4(table + (2 &* stride &+ c)), l1 = load4(table + (2 &* stride &+ c &+ 4))
+            let r0 = load4(table + (4 &* stride &+ c)), r1 = load4(table + (4 &* stride &+ c &+ 4))
+            var src = origin + (broadcastInput ? 0 : c)
+            var dst = out + c
+            for _ in 0..<pixels {
+                @inline(__always) func x(_ o: Int) -> SIMD8<Int8> {
+                    broadcastInput ? SIMD8<Int8>(repeating: src[o]) : load8(src + o)
+                }
+                let p0 = vmlal_s8(vmull_s8(x(o0), w0), x(o1), w1)
+                let p1 = vmlal_s8(vmull_s8(x(o2), w2), x(o3), w3)
+                let p2 = vmlal_s8(vmull_s8(x(o4), w4), x(o5), w5)
+                let p3 = vmlal_s8(vmull_s8(x(o6), w6), x(o7), w7)
+                let p4 = vmull_s8(x(o8), w8)
+                var a0 = vaddw_s16(vaddw_s16(b0, vget_low_s16(p0)), vget_low_s16(p1))
+                var a1 = vaddw_high_s16(vaddw_high_s16(b1, p0), p1)
+                a0 = vaddw_s16(vaddw_s16(vaddw_s16(a0, vget_low_s16(p2)), vget_low_s16(p3)), vget_low_s16(p4))
+                a1 = vaddw_high_s16(vaddw_high_s16(vaddw_high_s16(a1, p2), p3), p4)
+                let h0 = vqmovn_s32(perchNEONMultiplyByQuantizedMultiplier(a0, m0, l0, r0) &+ zp)
+                let h1 = vqmovn_s32(perchNEONMultiplyByQuantizedMultiplier(a1, m1, l1, r1) &+ zp)
+                let bytes = vmin_s8(vmax_s8(vqmovn_s16(vcombine_s16(h0, h1)), lo), hi)
+                UnsafeMutableRawPointer(dst).storeBytes(of: bytes, as: SIMD8<Int8>.self)
+                src += pixelStep
+                dst += channels
+            }
+            c &+= 8
+        }
+        return
+    }
+    var pixel = origin
+    var dst = out
+    for _ in 0..<pixels {
+        var c = 0
+        while c < channels {
+            let src = pixel + (broadcastInput ? 0 : c)
+            let w = filter + c
+            @inline(__always) func x(_ t: Int) -> SIMD8<Int8> {
+                let p = src + tapOffsets[t]
+                return broadcastInput ? SIMD8<Int8>(repeating: p[0]) : load8(p)
+            }
+            var a0 = load4(offsets + c), a1 = load4(offsets + (c &+ 4))
+            var t = 0
+            if pairs {
+                while t &+ 2 <= taps {
+                    let p = vmlal_s8(vmull_s8(x(t), load8(w + t &* channels)), x(t &+ 1), load8(w + (t &+ 1) &* channels))
+                    a0 = vaddw_s16(a0, vget_low_s16(p)); a1 = vaddw_high_s16(a1, p)
+                    t &+= 2
+                }
+            }
+            while t < taps {
+                let p = vmull_s8(x(t), load8(w + t &* channels))
+                a0 = vaddw_s16(a0, vget_low_s16(p)); a1 = vaddw_high_s16(a1, p)
+                t &+= 1
+            }
+            @inline(__always) func half(_ a: SIMD4<Int32>, _ c: Int) -> SIMD4<Int16> {
+                let v = perchNEONMultiplyByQuantizedMultiplier(a, load4(table + (stride &+ c)), load4(table + (2 &* stride &+ c)),
+                                                               load4(table + (4 &* stride &+ c)))
+                return vqmovn_s32(v &+ zp)
+            }
+            let bytes = vmin_s8(vmax_s8(vqmovn_s16(vcombine_s16(half(a0, c), half(a1, c &+ 4))), lo), hi)
+            UnsafeMutableRawPointer(dst + c).storeBytes(of: bytes, as: SIMD8<Int8>.self)
+            c &+= 8
+        }
+        pixel += pixelStep
+        dst += channels
+    }
+}
+
 /// Rows `0..<rowCount` of `out` (`ldc` apart) for all `n` channels; `rows` has 4 entries.
 @inline(never)
 public func perchNEONGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, kPadded: Int,
@@ -158,6 +267,14 @@ public func perchNEONGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount
 #else
 
 public let perchNEONAvailable = false
+
+public func perchNEONDepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, pixels: Int,
+                                  out: UnsafeMutablePointer<Int8>, channels: Int, broadcastInput: Bool, taps: Int,
+                                  tapOffsets: UnsafePointer<Int>, filter: UnsafePointer<Int8>,
+                                  offsets: UnsafePointer<Int32>, table: UnsafePointer<Int32>, stride: Int,
+                                  outputZeroPoint: Int32, min: Int32, max: Int32, pairs: Bool) {
+    fatalError("perchNEONDepthwiseRow: not an aarch64 build")
+}
 
 @inline(never)
 public func perchNEONGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, kPadded: Int,

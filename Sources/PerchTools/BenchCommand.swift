@@ -7,7 +7,7 @@ import PerchRuntime
 /// (tools/bench/compare.py reads `median_ms`). `perch bench --kernel gemm` times the GEMM
 /// micro-kernel alone (instruction counts per MAC under QEMU: tools/bench/insncount.sh).
 enum BenchCommand {
-    static let usage = "Usage: perch bench MODEL [--runs N] [--threads N] [--json] [--kernel-path widening|sdot]\n"
+    static let usage = "Usage: perch bench MODEL [--runs N] [--threads N] [--json] [--operator I] [--kernel-path widening|sdot|vnni]\n"
         + "       perch bench --kernel gemm [--m M --n N --k K] [--runs N] [--kernel-path …]\n"
 
     static let options: [OptionSpec] = [

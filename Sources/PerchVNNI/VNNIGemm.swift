@@ -7,8 +7,8 @@
 /// `vpdpbusd` multiplies unsigned by signed bytes. The weights are the unsigned operand,
 /// stored as w + 128 (PackedWeights `.vnni` layout: per panel of 16 channels, per 4 depths,
 /// 16 × 4 bytes; padding is 0); the activations stay signed and are broadcast 4 bytes at a
-/// time. Σ (w + 128)·a = Σ w·a + 128·Σ a, so each row's offset carries -128·Σ a (the caller
-/// computes it). All sums wrap modulo 2^32 as the reference's do.
+/// time. Σ (w + 128)·a = Σ w·a + 128·Σ a, so each row also gets -128·Σ a, computed here over
+/// the real depth. All sums wrap modulo 2^32 as the reference's do.
 ///
 /// Tile: 8 rows × 16 channels; per 4 depths 1 weight load, 8 broadcasts, 8 `vpdpbusd`.
 /// Output stage: TFLite's double rounding on 16 lanes in 64-bit arithmetic (AVX-512 has the
@@ -76,7 +76,7 @@ private func requantize(_ x: SIMD16<Int32>, _ multiplier: SIMD16<Int32>, _ left:
 
 /// Rows `0..<rowCount` of `out` (`ldc` apart) for all `n` channels; `rows` has 8 entries.
 @_silgen_name("perch_vnni_gemm_tile") @inline(never)
-public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, kPadded: Int,
+public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, depth: Int, kPadded: Int,
                               weights: UnsafePointer<Int8>, panels: Int, n: Int,
                               table: UnsafePointer<Int32>, stride: Int, rowOffsets: UnsafePointer<Int32>,
                               outputZeroPoint: Int32, min: Int32, max: Int32,
@@ -88,6 +88,20 @@ public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount
     var w = UnsafeRawPointer(weights).assumingMemoryBound(to: Int32.self)
     if rowCount == 1 {
         // One row (a fully connected layer's single batch): four independent chains over depth.
+        // Σ a of the row, once (vpdpbusd against ones over the real depth).
+        var total = SIMD16<Int32>()
+        var kk = 0
+        let onesRow = SIMD16<Int32>(repeating: 0x0101_0101)
+        while kk &+ 4 <= depth {
+            total = dot(total, onesRow, broadcast(a0 + kk))
+            kk &+= 4
+        }
+        var rowSum = total[0]
+        while kk < depth {
+            rowSum &+= Int32(a0[kk])
+            kk &+= 1
+        }
+        let rowTerm = SIMD16<Int32>(repeating: rowOffsets[0] &- (rowSum &<< 7))
         for p in 0..<panels {
             var s0 = SIMD16<Int32>(), s1 = SIMD16<Int32>(), s2 = SIMD16<Int32>(), s3 = SIMD16<Int32>()
             var k = 0
@@ -105,7 +119,7 @@ public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount
                 k &+= 4
             }
             let n0 = p &* 16
-            let x = (s0 &+ s1) &+ (s2 &+ s3) &+ load16(table + n0) &+ SIMD16<Int32>(repeating: rowOffsets[0])
+            let x = (s0 &+ s1) &+ (s2 &+ s3) &+ load16(table + n0) &+ rowTerm
             let v = clamp(requantize(x, load16(table + (stride &+ n0)), load16(table + (2 &* stride &+ n0)),
                                 load16(table + (3 &* stride &+ n0)), load16(table + (5 &* stride &+ n0)),
                                 load16(table + (6 &* stride &+ n0))) &+ zp, lo, hi)
@@ -119,26 +133,55 @@ public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount
         }
         return
     }
+    // Σ a of every row, as -128 · Σ a in all lanes (the weights are stored + 128), from a
+    // vpdpbusd of each broadcast against ones, fused into the first panel's loop; the ones of
+    // a last, partial group of 4 depths stop at the depth (rows may be read past it).
+    let ones = SIMD16<Int32>(repeating: 0x0101_0101)
+    let tail = depth & 3
+    let onesLast = tail == 0 ? ones : SIMD16<Int32>(repeating: Int32(truncatingIfNeeded: (1 << (8 &* tail)) &- 1) & 0x0101_0101)
+    var t0 = SIMD16<Int32>(), t1 = SIMD16<Int32>(), t2 = SIMD16<Int32>(), t3 = SIMD16<Int32>()
+    var t4 = SIMD16<Int32>(), t5 = SIMD16<Int32>(), t6 = SIMD16<Int32>(), t7 = SIMD16<Int32>()
     for p in 0..<panels {
         var c0 = SIMD16<Int32>(), c1 = SIMD16<Int32>(), c2 = SIMD16<Int32>(), c3 = SIMD16<Int32>()
         var c4 = SIMD16<Int32>(), c5 = SIMD16<Int32>(), c6 = SIMD16<Int32>(), c7 = SIMD16<Int32>()
         var k = 0
-        while k < kPadded {
-            let wk = load16(w)
-            c0 = dot(c0, wk, broadcast(a0 + k)); c1 = dot(c1, wk, broadcast(a1 + k))
-            c2 = dot(c2, wk, broadcast(a2 + k)); c3 = dot(c3, wk, broadcast(a3 + k))
-            c4 = dot(c4, wk, broadcast(a4 + k)); c5 = dot(c5, wk, broadcast(a5 + k))
-            c6 = dot(c6, wk, broadcast(a6 + k)); c7 = dot(c7, wk, broadcast(a7 + k))
-            w += 16
-            k &+= 4
+        if p == 0 {
+            while k < kPadded {
+                let wk = load16(w)
+                let u = k &+ 4 <= depth ? ones : onesLast
+                let b0 = broadcast(a0 + k), b1 = broadcast(a1 + k), b2 = broadcast(a2 + k), b3 = broadcast(a3 + k)
+                let b4 = broadcast(a4 + k), b5 = broadcast(a5 + k), b6 = broadcast(a6 + k), b7 = broadcast(a7 + k)
+                c0 = dot(c0, wk, b0); c1 = dot(c1, wk, b1); c2 = dot(c2, wk, b2); c3 = dot(c3, wk, b3)
+                c4 = dot(c4, wk, b4); c5 = dot(c5, wk, b5); c6 = dot(c6, wk, b6); c7 = dot(c7, wk, b7)
+                t0 = dot(t0, u, b0); t1 = dot(t1, u, b1); t2 = dot(t2, u, b2); t3 = dot(t3, u, b3)
+                t4 = dot(t4, u, b4); t5 = dot(t5, u, b5); t6 = dot(t6, u, b6); t7 = dot(t7, u, b7)
+                w += 16
+                k &+= 4
+            }
+            // -128 · Σ a, plus the caller's row offsets.
+            @inline(__always) func term(_ t: SIMD16<Int32>, _ r: Int) -> SIMD16<Int32> {
+                SIMD16<Int32>(repeating: rowOffsets[r]) &- (t &<< 7)
+            }
+            t0 = term(t0, 0); t1 = term(t1, 1); t2 = term(t2, 2); t3 = term(t3, 3)
+            t4 = term(t4, 4); t5 = term(t5, 5); t6 = term(t6, 6); t7 = term(t7, 7)
+        } else {
+            while k < kPadded {
+                let wk = load16(w)
+                c0 = dot(c0, wk, broadcast(a0 + k)); c1 = dot(c1, wk, broadcast(a1 + k))
+                c2 = dot(c2, wk, broadcast(a2 + k)); c3 = dot(c3, wk, broadcast(a3 + k))
+                c4 = dot(c4, wk, broadcast(a4 + k)); c5 = dot(c5, wk, broadcast(a5 + k))
+                c6 = dot(c6, wk, broadcast(a6 + k)); c7 = dot(c7, wk, broadcast(a7 + k))
+                w += 16
+                k &+= 4
+            }
         }
         let n0 = p &* 16
         let offset = load16(table + n0), multiplier = load16(table + (stride &+ n0))
         let left = load16(table + (2 &* stride &+ n0)), right = load16(table + (3 &* stride &+ n0))
         let mask = load16(table + (5 &* stride &+ n0)), half = load16(table + (6 &* stride &+ n0))
         let valid = n &- n0
-        @inline(__always) func store(_ r: Int, _ acc: SIMD16<Int32>) {
-            let x = acc &+ offset &+ SIMD16<Int32>(repeating: rowOffsets[r])
+        @inline(__always) func store(_ r: Int, _ acc: SIMD16<Int32>, _ rowTerm: SIMD16<Int32>) {
+            let x = acc &+ offset &+ rowTerm
             let v = clamp(requantize(x, multiplier, left, right, mask, half) &+ zp, lo, hi)
             let b = bytes(v)
             let dst = out + (r &* ldc &+ n0)
@@ -148,14 +191,14 @@ public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount
                 for j in 0..<valid { dst[j] = b[j] }
             }
         }
-        store(0, c0)
-        if rowCount > 1 { store(1, c1) }
-        if rowCount > 2 { store(2, c2) }
-        if rowCount > 3 { store(3, c3) }
-        if rowCount > 4 { store(4, c4) }
-        if rowCount > 5 { store(5, c5) }
-        if rowCount > 6 { store(6, c6) }
-        if rowCount > 7 { store(7, c7) }
+        store(0, c0, t0)
+        if rowCount > 1 { store(1, c1, t1) }
+        if rowCount > 2 { store(2, c2, t2) }
+        if rowCount > 3 { store(3, c3, t3) }
+        if rowCount > 4 { store(4, c4, t4) }
+        if rowCount > 5 { store(5, c5, t5) }
+        if rowCount > 6 { store(6, c6, t6) }
+        if rowCount > 7 { store(7, c7, t7) }
     }
 }
 
@@ -165,7 +208,7 @@ public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount
 public func perchVNNIAvailable() -> Bool { false }
 
 @_silgen_name("perch_vnni_gemm_tile") @inline(never)
-public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, kPadded: Int,
+public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, depth: Int, kPadded: Int,
                               weights: UnsafePointer<Int8>, panels: Int, n: Int,
                               table: UnsafePointer<Int32>, stride: Int, rowOffsets: UnsafePointer<Int32>,
                               outputZeroPoint: Int32, min: Int32, max: Int32,

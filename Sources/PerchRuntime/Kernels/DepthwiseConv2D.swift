@@ -1,3 +1,7 @@
+#if arch(arm64)
+import PerchNEON
+#endif
+
 /// DEPTHWISE_CONV_2D, int8 with per-channel or per-tensor filter scales, depth
 /// multiplier, dilation, SAME/VALID padding and fused activation, bit-exact with TFLite
 /// Micro's `reference_integer_ops::DepthwiseConvPerChannel`.
@@ -202,6 +206,23 @@ final class DepthwiseConv2DKernel: Kernel {
                     out += cout
                 }
             }
+            #if arch(arm64)
+            // aarch64: NEON rows for multiplier 1, 8·n channels, and for 3×3 windows with a
+            // multiplier of 8 on one input channel (longer windows of that kind keep the
+            // two-pixel path below, measured fewer instructions).
+            if cout % 8 == 0 && (dm == 1 || (cin == 1 && cout == 8 && taps == 9)) {
+                for _ in 0..<g.outHeight {
+                    perchNEONDepthwiseRow(origin: base, pixelStep: pixelStep, pixels: g.outWidth, out: out,
+                                          channels: cout, broadcastInput: dm != 1, taps: taps, tapOffsets: tapOffsets,
+                                          filter: filter, offsets: offsets, table: UnsafePointer(stage.table.base),
+                                          stride: stage.stride, outputZeroPoint: stage.outputZeroPoint,
+                                          min: stage.min, max: stage.max, pairs: pairs)
+                    base += g.strideH &* rowBytes
+                    out += g.outWidth &* cout
+                }
+                continue
+            }
+            #endif
             if let pairs8, interiorOffsets.count >= 8 {
                 for _ in 0..<g.outHeight {
                     perchVNNIDepthwisePairs8(origin: base, pixelStep: pixelStep, pixels: g.outWidth, out: out,

@@ -33,7 +33,7 @@ enum DotProductKernels {
 func perchVNNIAvailable() -> Bool
 
 @_silgen_name("perch_vnni_gemm_tile")
-func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, kPadded: Int,
+func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, depth: Int, kPadded: Int,
                        weights: UnsafePointer<Int8>, panels: Int, n: Int,
                        table: UnsafePointer<Int32>, stride: Int, rowOffsets: UnsafePointer<Int32>,
                        outputZeroPoint: Int32, min: Int32, max: Int32,
@@ -61,7 +61,7 @@ enum VNNIKernels {
     static func tile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, weights: PackedWeights,
                      stage: GemmOutputStage, rowOffsets: UnsafePointer<Int32>,
                      out: UnsafeMutablePointer<Int8>, ldc: Int) {
-        perchVNNIGemmTile(rows: rows, rowCount: rowCount, kPadded: weights.kPadded,
+        perchVNNIGemmTile(rows: rows, rowCount: rowCount, depth: weights.k, kPadded: weights.kPadded,
                           weights: UnsafePointer(weights.data.base), panels: weights.panels, n: weights.n,
                           table: UnsafePointer(stage.table.base), stride: stage.stride, rowOffsets: rowOffsets,
                           outputZeroPoint: stage.outputZeroPoint, min: stage.min, max: stage.max, out: out, ldc: ldc)

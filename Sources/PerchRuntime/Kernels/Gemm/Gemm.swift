@@ -65,11 +65,9 @@ final class Gemm {
     @inline(__always)
     func runTile(rowCount: Int, rowOffsets: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int8>, ldc: Int) {
         if weights.path == .vnni {
-            // The weights are stored + 128: take 128 × Σ a back out of every row.
-            let k = weights.k
-            for r in 0..<rowsPerTile {
-                let given = rowOffsets.map { $0[min(r, rowCount &- 1)] } ?? 0
-                zeroRowOffsets[r] = given &- 128 &* sumInt8(rowPointers[r], k)
+            // The kernel takes 128 × Σ a back out of every row itself (weights stored + 128).
+            if let rowOffsets {
+                for r in 0..<rowsPerTile { zeroRowOffsets[r] = rowOffsets[min(r, rowCount &- 1)] }
             }
             VNNIKernels.tile(rows: rowPointers, rowCount: rowCount, weights: weights, stage: stage,
                              rowOffsets: UnsafePointer(zeroRowOffsets.base), out: out, ldc: ldc)
