@@ -43,25 +43,13 @@ final class CameraWorker: @unchecked Sendable {
     }
 
     private func run() {
-        var backoff = Backoff()
-        while !stop.isSet {
-            let source = SourceFactory.camera(config)
-            do throws(DeviceError) {
-                try source.start()
-            } catch {
-                let delay = backoff.nextDelayMs()
-                Log.warning("camera " + config.name + ": " + error.description + "; retrying in " + String(delay) + " ms")
-                status.fail(error.description, state: error.isRecoverable ? "waiting" : "failed", retry: true)
-                if stop.sleep(milliseconds: delay) { break }
-                continue
-            }
-            backoff.reset()
-            status.set(state: "running")
-            Log.info("camera " + config.name + ": " + source.format.description)
-            capture(source)
-            source.stop()
-        }
-        status.set(state: "stopped")
+        let config = self.config
+        superviseSource(kind: "camera", name: config.name, status: status, stop: stop,
+                        make: { SourceFactory.camera(config) },
+                        start: { (source: any FrameSource) throws(DeviceError) in try source.start() },
+                        describe: { $0.format.description },
+                        capture: { self.capture($0) },
+                        close: { $0.stop() })
     }
 
     private func capture(_ source: FrameSource) {

@@ -39,25 +39,13 @@ final class MicrophoneWorker: @unchecked Sendable {
     }
 
     private func run() {
-        var backoff = Backoff()
-        while !stop.isSet {
-            let source = SourceFactory.microphone(config)
-            do throws(DeviceError) {
-                try source.start()
-            } catch {
-                let delay = backoff.nextDelayMs()
-                Log.warning("microphone " + config.name + ": " + error.description + "; retrying in " + String(delay) + " ms")
-                status.fail(error.description, state: error.isRecoverable ? "waiting" : "failed", retry: true)
-                if stop.sleep(milliseconds: delay) { break }
-                continue
-            }
-            backoff.reset()
-            status.set(state: "running")
-            Log.info("microphone " + config.name + ": " + source.format.description)
-            capture(source)
-            source.stop()
-        }
-        status.set(state: "stopped")
+        let config = self.config
+        superviseSource(kind: "microphone", name: config.name, status: status, stop: stop,
+                        make: { SourceFactory.microphone(config) },
+                        start: { (source: any SampleSource) throws(DeviceError) in try source.start() },
+                        describe: { $0.format.description },
+                        capture: { self.capture($0) },
+                        close: { $0.stop() })
     }
 
     private func capture(_ source: SampleSource) {
