@@ -17,8 +17,7 @@ public final class DaemonState: @unchecked Sendable {
     public let startNs = MonotonicClock.nanoseconds
     let mutex = PthreadMutex()
     private var pipeline: Pipeline
-    private var eventCounts: [String: UInt64] = [:]
-    private var eventKeys: [(model: String, label: String, state: String)] = []
+    private let events = EventTally()
     private var reloads: UInt64 = 0
     private var reloadError: String? = nil
     /// Asks the main thread to reload (POST /v1/reload): raises SIGHUP at the process.
@@ -29,8 +28,8 @@ public final class DaemonState: @unchecked Sendable {
         self.bus = bus
         self.pipeline = pipeline
         self.requestReload = requestReload
-        let state = self
-        _ = bus.subscribe { event in state.count(event) }
+        let events = self.events
+        _ = bus.subscribe { event in events.count(event) }
     }
 
     public var current: Pipeline { mutex.withLock { pipeline } }
@@ -52,22 +51,6 @@ public final class DaemonState: @unchecked Sendable {
 
     var uptimeSeconds: Double { Double(MonotonicClock.nanoseconds - startNs) / 1_000_000_000 }
 
-    private func count(_ event: Event) {
-        let key = event.model + "\u{1}" + event.label + "\u{1}" + event.state.description
-        mutex.withLock {
-            if let n = eventCounts[key] {
-                eventCounts[key] = n + 1
-            } else {
-                eventCounts[key] = 1
-                eventKeys.append((event.model, event.label, event.state.description))
-            }
-        }
-    }
-
     /// Events published per model, label and state, in first-seen order.
-    var eventTotals: [(model: String, label: String, state: String, count: UInt64)] {
-        mutex.withLock {
-            eventKeys.map { k in (k.model, k.label, k.state, eventCounts[k.model + "\u{1}" + k.label + "\u{1}" + k.state] ?? 0) }
-        }
-    }
+    var eventTotals: [(model: String, label: String, state: String, count: UInt64)] { events.totals }
 }
