@@ -58,10 +58,12 @@ final class EventBusTests: XCTestCase {
         let bus = EventBus(capacity: 64)
         let lock = NSLock()
         var seen: [UInt64] = []
-        _ = bus.subscribe { event in
+        let subscription = bus.subscribe { event in
             _ = bus.replay(since: event.seq - 1)
             lock.lock(); seen.append(event.seq); lock.unlock()
         }
+        // The subscriber holds the bus: unsubscribing breaks the cycle (LeakSanitizer).
+        defer { bus.unsubscribe(subscription) }
         let perThread = 500
         DispatchQueue.concurrentPerform(iterations: 4) { thread in
             for i in 0..<perThread {
