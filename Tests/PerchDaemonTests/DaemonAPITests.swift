@@ -16,7 +16,12 @@ final class DaemonAPITests: XCTestCase {
         XCTAssertNotNil(status["version"]?.stringValue)
         let sources = status["sources"]?.arrayValue ?? []
         XCTAssertEqual(sources.count, 2)
-        XCTAssertEqual(sources.first?.objectValue?["state"]?.stringValue, "running")
+        // The camera thread opens its source after the socket serves: "starting" first.
+        var cameraState = sources.first?.objectValue?["state"]?.stringValue
+        XCTAssertTrue(try eventually(10) {
+            cameraState = try daemon.json("/v1/status")["sources"]?.arrayValue?.first?.objectValue?["state"]?.stringValue
+            return cameraState == "running"
+        }, "camera source state: " + (cameraState ?? "none"))
         let models = try daemon.json("/v1/models")
         XCTAssertEqual(models["models"]?.arrayValue?.first?.objectValue?["labels"]?.arrayValue?.count, 11)
         XCTAssertTrue(try eventually(10) {
