@@ -11,6 +11,7 @@
 # 4b. per build: perchd --demo over its socket (tools/smoke-daemon.sh)
 # 5. device tests in a VM per architecture (Tests/vm/run.sh): the embedded perch against
 #    vivid, snd-aloop and gpio-sim in a Debian kernel under qemu-system (TCG)
+# 6. swift test under AddressSanitizer and ThreadSanitizer (tools/sanitize.sh)
 # Both embedded builds also run every sample of the reference models (../shared/models),
 # of the models shipped in models/ and of the single-operator models
 # (Tests/PerchRuntimeTests/OpModels) through `perch model run` (tools/check-models.sh) and
@@ -141,6 +142,19 @@ for arch in x86_64 aarch64; do
     [ "$status" -eq 0 ] && echo "ok: $line" || echo "FAILED: $line (status $status; see $logs/vm-$arch.log)"
   fi
 done
+
+# ---- sanitizers: swift test under AddressSanitizer (+LeakSanitizer) and ThreadSanitizer ----
+# tools/sanitize.sh builds into .build-asan / .build-tsan and ends with
+# "sanitize-MODE: N passed, N failed" (failed = failed tests + sanitizer reports).
+for mode in address thread; do
+  step "swift test under -sanitize=$mode"
+  start=$(date +%s)
+  tools/sanitize.sh "$mode" > "$logs/sanitize-$mode.log" 2>&1
+  status=$?
+  grep -E "^sanitize-$mode: |^not instrumented|^no sanitizer runtime|^SUMMARY: " "$logs/sanitize-$mode.log"
+  count_summary "swift test -sanitize=$mode ($(( $(date +%s) - start )) s)" "$logs/sanitize-$mode.log" "$status"
+done
+# ---- end sanitizers ----
 
 echo
 echo "total: $passed passed, $failed failed"
