@@ -21,7 +21,10 @@ public final class Pipeline: @unchecked Sendable {
     let models: [ModelRunner]
     private(set) var actions: [GpioActionWorker] = []
     private(set) var gpioInputs: [GpioInputWorker] = []
-    private(set) var gpioStatus: [SourceStatus] = []
+    /// Appended while `start` opens GPIO, which is after the server thread can see this
+    /// pipeline (at start-up and after a reload), so it is read and written under a lock.
+    private var gpioStatus: [SourceStatus] = []
+    private let gpioStatusLock = PthreadMutex()
     private var subscription: UInt64? = nil
     let bus: EventBus
 
@@ -100,12 +103,12 @@ public final class Pipeline: @unchecked Sendable {
             let chip = try GpioChip(name)
             chips[name] = chip
             status.set(state: "running")
-            gpioStatus.append(status)
+            gpioStatusLock.withLock { gpioStatus.append(status) }
             return chip
         } catch {
             Log.error("gpio chip " + name + ": " + error.description + " (its actions and inputs are disabled)")
             status.fail(error.description, state: "failed", retry: false)
-            gpioStatus.append(status)
+            gpioStatusLock.withLock { gpioStatus.append(status) }
             return nil
         }
     }
@@ -134,7 +137,7 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     var sourceStatuses: [SourceStatus] {
-        cameras.map { $0.status } + microphones.map { $0.status } + gpioStatus
+        cameras.map { $0.status } + microphones.map { $0.status } + gpioStatusLock.withLock { gpioStatus }
     }
 
     func model(named name: String) -> ModelRunner? { models.first { $0.config.name == name } }
