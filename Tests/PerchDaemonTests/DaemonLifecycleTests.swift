@@ -126,4 +126,30 @@ final class DaemonLifecycleTests: XCTestCase {
         XCTAssertEqual(try JSONParser(parseDouble: parseDouble).parse(first).objectValue?["seq"]?.int64Value, 1)
         XCTAssertEqual(daemon.stop(), 0)
     }
+
+    /// A GPIO chip that is not there disables its action (reported as a failed gpio source)
+    /// and the daemon runs on, at start and after a reload. Status requests are answered
+    /// meanwhile: the server thread reads the source list while the main thread opens GPIO
+    /// (what ThreadSanitizer checks, see tools/sanitize.sh).
+    func testAMissingGpioChipIsReportedAndTheDaemonRunsOn() throws {
+        let directory = makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let chip = "gpiochip-perch-test-missing"
+        let config = try writeTestConfig(in: directory, extra: "[action lamp]\nrule = av.person\nchip = " + chip + "\nline = 3\n")
+        let daemon = try DaemonProcess(arguments: ["--config", config])
+        func gpioSource() throws -> JSONObject? {
+            try daemon.json("/v1/status")["sources"]?.arrayValue?.compactMap { $0.objectValue }.first { $0["kind"]?.stringValue == "gpio" }
+        }
+        XCTAssertTrue(try eventually(10) { try gpioSource()?["state"]?.stringValue == "failed" })
+        XCTAssertEqual(try gpioSource()?["device"]?.stringValue, chip)
+        XCTAssertNotNil(try gpioSource()?["last_error"]?.stringValue)
+        XCTAssertTrue(daemon.logText.contains("gpio chip " + chip), daemon.logText)
+        daemon.signal(SIGHUP)
+        XCTAssertTrue(try eventually(10) { (try daemon.json("/v1/status")["reloads"]?.int64Value ?? 0) == 1 })
+        XCTAssertTrue(try eventually(10) { try gpioSource()?["state"]?.stringValue == "failed" })
+        XCTAssertTrue(try eventually(10) {
+            (try daemon.json("/v1/status")["counters"]?.objectValue?["inferences"]?.int64Value ?? 0) > 0
+        })
+        XCTAssertEqual(daemon.stop(), 0)
+    }
 }
