@@ -172,6 +172,7 @@ def take_event_line(ctx, line, last):
     if seq != last + 1:
         ctx.tally.count("event sequence broken", f"seq {seq} after {last} without a gap line")
     ctx.tally.event_lines += 1
+    ctx.tally.event_bytes += len(line) + 1
     ctx.tally.seen_seqs.add(seq)
     return seq
 

@@ -41,6 +41,12 @@ class Daemon:
                     values[key] = int(rest.split()[0])
         return values
 
+    def cpu_seconds(self):
+        """User + system CPU time from /proc/PID/stat."""
+        with open(f"/proc/{self.pid}/stat") as f:
+            fields = f.read().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def fd_count(self):
         return len(os.listdir(f"/proc/{self.pid}/fd"))
 

@@ -132,9 +132,18 @@ async def run(args):
     sampler = ProcSampler(daemon)
     sampler_task = asyncio.create_task(sampler.run())
     load_start = await monitor.sample()
+    cpu_start = daemon.cpu_seconds()
     tasks = spawn(ctx, counts)
     await asyncio.sleep(args.seconds)
-    load_end = await monitor.sample()
+    try:
+        load_end = await monitor.sample()
+        cpu_seconds = daemon.cpu_seconds() - cpu_start
+    except (ConnectionError, OSError, http_wire.Malformed) as e:
+        print(f"FAIL: perchd alive and answering at the end of the load ({e}; exit status {daemon.exit_status()}, "
+              f"log {daemon.log_path})")
+        print("load: 0 passed, 1 failed")
+        daemon.stop()
+        return 1
     load_seconds = load_end["time"] - load_start["time"]
     responses_in_window = ctx.tally.responses
 
@@ -178,6 +187,7 @@ def report(args, counts, tally, v):
           + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
     print(f"inference rate (scheduled, /v1/results/latest): unloaded {quiet:.3f}/s over {args.baseline_seconds} s, "
           f"loaded {loaded:.3f}/s; loaded/unloaded = {loaded / quiet:.3f}")
+    print(f"perchd CPU in the loaded window: {v['cpu_seconds']:.1f} s = {100 * v['cpu_seconds'] / v['load_seconds']:.0f}% of one core")
     print(f"inferences in the loaded window (with uploads, /v1/status): "
           f"{v['load_end']['inferences'] - v['load_start']['inferences']}; uploads answered with scores: {tally.infers}")
     samples = v["sampler"].samples
@@ -200,7 +210,10 @@ def report(args, counts, tally, v):
         cut = sorted(tally.cutoff_seconds)
         print(f"pipelined non-readers cut off {len(cut)} times, {cut[0]:.1f}-{cut[-1]:.1f} s after connecting "
               f"(write timeout {WRITE_TIMEOUT_S} s)")
-    print(f"slow readers: {tally.slow_reader_bytes} bytes read at 64 B / 2 s")
+    live = v["load_end"]["last_event_seq"] - v["load_start"]["last_event_seq"]
+    line = tally.event_bytes / tally.event_lines if tally.event_lines else 0
+    print(f"slow readers: {tally.slow_reader_bytes} bytes read at 64 B / 2 s; the stream carried {live} new events "
+          f"in the window, {live * line / v['load_seconds']:.0f} B/s per subscriber (lines of {line:.0f} B)")
     produced = v["load_end"]["last_event_seq"]
     print(f"events: produced {produced} (last_event_seq at the end of the load), "
           f"{tally.event_lines} event lines read by {len(tally.stream_ranges)} stream connections, "

@@ -27,6 +27,7 @@ class Tally:
         self.responses_by_path = collections.Counter()
         self.infers = 0              # POST /v1/infer answered with scores
         self.event_lines = 0
+        self.event_bytes = 0         # of those lines, newline included
         self.stream_ranges = []      # (since, last seq seen) per event-stream connection
         self.seen_seqs = set()
         self.gap_lines = 0
