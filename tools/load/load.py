@@ -268,6 +268,8 @@ def main():
     parser.add_argument("--baseline-seconds", type=float, default=None,
                         help="unloaded window (default: min(20, --seconds))")
     args = parser.parse_args()
+    if args.clients < 10:
+        parser.error("--clients must be at least 10 (one of every kind, most of them pollers)")
     if args.baseline_seconds is None:
         args.baseline_seconds = min(20.0, args.seconds)
     sys.exit(asyncio.run(run(args)))
