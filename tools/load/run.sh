@@ -28,4 +28,5 @@ if [ -z "$perchd" ]; then
   perchd=$repo/.build-x86_64/release/perchd
   [ -x "$perchd" ] || "$repo/cross/build.sh" x86_64
 fi
-exec python3 "$repo/tools/load/load.py" --perchd "$perchd" "${args[@]}"
+# No __pycache__ beside the sources of a clean clone.
+PYTHONDONTWRITEBYTECODE=1 exec python3 "$repo/tools/load/load.py" --perchd "$perchd" "${args[@]}"
