@@ -11,7 +11,8 @@
 # 4b. per build: perchd --demo over its socket (tools/smoke-daemon.sh)
 # 5. device tests in a VM per architecture (Tests/vm/run.sh): the embedded perch against
 #    vivid, snd-aloop and gpio-sim in a Debian kernel under qemu-system (TCG)
-# 6. swift test under AddressSanitizer and ThreadSanitizer (tools/sanitize.sh)
+# 6. load test: the embedded x86_64 perchd --demo under 200 clients (tools/load/run.sh)
+# 7. swift test under AddressSanitizer and ThreadSanitizer (tools/sanitize.sh)
 # Both embedded builds also run every sample of the reference models (../shared/models),
 # of the models shipped in models/ and of the single-operator models
 # (Tests/PerchRuntimeTests/OpModels) through `perch model run` (tools/check-models.sh) and
@@ -142,6 +143,24 @@ for arch in x86_64 aarch64; do
     [ "$status" -eq 0 ] && echo "ok: $line" || echo "FAILED: $line (status $status; see $logs/vm-$arch.log)"
   fi
 done
+
+# ---- load test (tools/load/run.sh) -------------------------------------------------------
+# The embedded x86_64 perchd --demo under 200 concurrent clients for 15 s (after a 10 s
+# unloaded window). Fails only on faults: daemon died, fd leak, RSS past the bound its limits
+# imply or still growing, malformed answers, unexpected statuses, broken event sequences.
+# Rates and times are printed, never checked. Adds about 40 s.
+step "load test (perchd --demo, 200 clients, 15 s)"
+start=$(date +%s)
+if [ -x .build-x86_64/release/perchd ]; then
+  tools/load/run.sh --perchd .build-x86_64/release/perchd --seconds 15 --clients 200 --baseline-seconds 10 \
+    > "$logs/load.log" 2>&1
+  status=$?
+  grep -E "^(FAIL|inference rate|VmRSS|open fds|responses read)" "$logs/load.log"
+  count_summary "load test ($(( $(date +%s) - start )) s)" "$logs/load.log" "$status"
+else
+  record "load test (no embedded x86_64 perchd to run)" 1
+fi
+# ---- end of load test --------------------------------------------------------------------
 
 # ---- sanitizers: swift test under AddressSanitizer (+LeakSanitizer) and ThreadSanitizer ----
 # tools/sanitize.sh builds into .build-asan / .build-tsan and ends with
