@@ -165,9 +165,9 @@ fi
 # ---- sanitizers: swift test under AddressSanitizer (+LeakSanitizer) and ThreadSanitizer ----
 # tools/sanitize.sh builds into .build-asan / .build-tsan and ends with
 # "sanitize-MODE: N passed, N failed" (failed = failed tests + sanitizer reports).
-# Adds two clean builds (measured 117 s for address, 159 s for thread) and two test runs
-# (93-116 s for address, 150-170 s for thread while other builds shared the 2 cores; more
-# under heavier load): about 9-11 minutes.
+# Adds two clean builds and two test runs. Measured on the 2 shared cores at load ~5:
+# address 78 s + 67 s, thread 92 s + 51 s (about 5 minutes); at load 12-15 from other
+# builds: address 117 s + 219-294 s, thread 159 s + 171-267 s (about 11-14 minutes).
 for mode in address thread; do
   step "swift test under -sanitize=$mode"
   start=$(date +%s)
