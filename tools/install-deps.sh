@@ -14,6 +14,7 @@ packages=(
   gcc make gcc-aarch64-linux-gnu           # gpio-sim built out of tree for each kernel
   debian-archive-keyring                   # verifies the arm64 packages of the sysroot
   file curl ca-certificates
+  util-linux                               # setpriv, mount: PerchDaemonTests run clients as other users, fill a tmpfs
 )
 
 missing=()
