@@ -17,7 +17,7 @@ var runningOnCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
 /// Runs a command to completion: exit status, stdout, stderr.
 @discardableResult
-func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+func runCommand(_ executable: String, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -40,7 +40,7 @@ final class TmpfsMount {
     init(options: String) throws {
         try requireRoot("mounting a tmpfs")
         path = makeTemporaryDirectory()
-        let result = try run("/bin/mount", ["-t", "tmpfs", "-o", options + ",mode=0755", "perch-test", path])
+        let result = try runCommand("/bin/mount", ["-t", "tmpfs", "-o", options + ",mode=0755", "perch-test", path])
         guard result.status == 0 else {
             let reason = "mount -t tmpfs refused: " + result.err
             if runningOnCI { XCTFail(reason) } else { print("skipped: " + reason) }
@@ -74,7 +74,7 @@ final class TmpfsMount {
     }
 
     deinit {
-        _ = try? run("/bin/umount", ["-l", path])
+        _ = try? runCommand("/bin/umount", ["-l", path])
         rmdir(path)
     }
 }
