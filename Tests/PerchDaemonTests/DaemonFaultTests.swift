@@ -73,6 +73,8 @@ final class DaemonFaultTests: XCTestCase {
             XCTAssertTrue(daemon.logText.contains("reload: model av: " + c.expected), c.name + ": " + daemon.logText)
             XCTAssertTrue(try daemon.faults().contains { $0.component == "reload" && $0.message.contains(c.expected) }, c.name)
             XCTAssertEqual(status["reloads"]?.int64Value, 0)
+            let metrics = String(decoding: try daemon.get("/v1/metrics").body, as: UTF8.self)
+            XCTAssertTrue(metrics.contains("perch_reload_failures_total " + String(n + 1) + "\n"), metrics)
             XCTAssertTrue(try daemon.inferencesKeepCounting(), c.name + ": the old pipeline stopped")
         }
         XCTAssertTrue(daemon.logText.contains("truncated?"), daemon.logText)
@@ -97,6 +99,10 @@ final class DaemonFaultTests: XCTestCase {
         daemon.signal(SIGHUP)
         XCTAssertTrue(try eventually(15) { try daemon.statusNumber("reloads") == 1 })
         XCTAssertGreaterThan(try daemon.statusNumber("log", "lines_dropped"), before)
+        let metrics = String(decoding: try daemon.get("/v1/metrics").body, as: UTF8.self)
+        let line = metrics.split(separator: "\n").first { $0.hasPrefix("perch_log_lines_dropped_total ") }
+        XCTAssertGreaterThan(line.flatMap { Int64($0.split(separator: " ")[1]) } ?? 0, before, metrics)
+        XCTAssertTrue(metrics.contains("perch_faults 1\n"), metrics)
         XCTAssertTrue(try daemon.inferencesKeepCounting())
         XCTAssertEqual(daemon.stop(), 0)
     }
