@@ -84,6 +84,22 @@ final class EventReconnectTests: XCTestCase {
         XCTAssertEqual(daemon.stop(), 0)
     }
 
+    /// After a restart seq starts again at 1: a client's `since` from the previous daemon is
+    /// beyond anything this one published, so it gets this daemon's events from the first.
+    func testASinceFromBeforeARestartGetsEveryEventOfTheNewDaemon() throws {
+        let daemon = try blinkingDaemon()
+        let lines = try read(daemon, since: 1_000_000, count: 6)
+        var expected: Int64 = 1
+        if case .gap(let from, let to)? = lines.first {  // the ring wrapped before we connected
+            XCTAssertEqual(from, 1)
+            expected = to + 1
+        }
+        let events = seqs(lines)
+        XCTAssertEqual(events, Array(expected..<(expected + Int64(events.count))), "\(lines)")
+        XCTAssertGreaterThanOrEqual(events.count, 5)
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+
     func testALongDropGetsAGapLineNamingExactlyTheLostEvents() throws {
         let daemon = try blinkingDaemon()
         let first = try read(daemon, since: 0, count: 3)
