@@ -46,6 +46,8 @@ public enum Daemon {
         let socketPath = listener.map { $0.path ?? "(socket activation)" } ?? configuration.socket.path
         let state = DaemonState(version: options.version, bus: bus, pipeline: pipeline) { _ = perch_raise_reload() }
         let api = APIHandler(state: state, socketPath: socketPath)
+        var socketRetry = SocketRetry()
+        if let bindFailure { socketRetry.failed(bindFailure, state: state) }
         var serving: ServingThread? = nil
         if let listener {
             switch ServingThread.start(listener, api) {
@@ -66,8 +68,6 @@ public enum Daemon {
         Log.notice("ready: " + summary)
         notifier?.ready(status: summary)
         if serving != nil { printReadyMessage(options, socketPath) }
-        var socketRetry = SocketRetry()
-        if let bindFailure { socketRetry.failed(bindFailure, state: state) }
 
         let watchdogNs = notifier?.watchdogIntervalNanoseconds
         let tickMs = watchdogNs.map { Int32(max(50, min($0 / 2_000_000, 1_000))) } ?? 1_000

@@ -129,8 +129,9 @@ final class DaemonFaultTests: XCTestCase {
     }
 
     /// The socket's directory is on a tmpfs without a free inode: perchd cannot create the
-    /// directory or the socket. It runs without its API (inference goes on), retries every
-    /// 2 s, and serves once space is back; status keeps the failures as history.
+    /// directory, then (one inode freed) the socket file. It runs without its API (inference
+    /// goes on), retries every 2 s, and serves once space is back; status keeps the failures
+    /// as history.
     func testSocketOnAFullDiskIsRetriedWhileInferenceRuns() throws {
         let disk = try TmpfsMount(options: "size=64k,nr_inodes=32")
         let fillers = disk.exhaustInodes()
@@ -144,10 +145,13 @@ final class DaemonFaultTests: XCTestCase {
         XCTAssertTrue(eventually(15) { daemon.logText.contains("running without the socket API") }, daemon.logText)
         XCTAssertTrue(daemon.logText.contains("cannot create the socket directory " + disk.path + "/run: No space left on device"),
                       daemon.logText)
-        usleep(2_500_000)  // at least one retry fails too
+        // One inode back: the directory can be made, the socket file still cannot.
+        unlink(fillers[0])
+        XCTAssertTrue(eventually(15) { daemon.logText.contains("cannot create the socket " + socket + ": bind " + socket
+                                                               + ": No space left on device") }, daemon.logText)
         var status: Int32 = 0
         XCTAssertEqual(waitpid(daemon.pid, &status, WNOHANG), 0, "perchd exited: " + daemon.logText)
-        for file in fillers { unlink(file) }
+        for file in fillers.dropFirst() { unlink(file) }
         try daemon.waitUntilServing()
         XCTAssertTrue(daemon.logText.contains("the socket API is up on " + socket), daemon.logText)
         let json = try daemon.json("/v1/status")
