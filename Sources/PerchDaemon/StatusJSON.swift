@@ -46,6 +46,7 @@ enum StatusJSON {
                                    ("frames_dropped", .integer(Int64(dropped))), ("last_error", optional(c.lastError))]))
         }
         let reload = state.reloadStatus
+        let socketBind = state.socketBindStatus
         var events: UInt64 = 0
         for t in state.eventTotals { events += t.count }
         return .object([
@@ -60,9 +61,24 @@ enum StatusJSON {
                                   ("events", .integer(Int64(events)))])),
             ("last_event_seq", .integer(Int64(state.bus.lastSeq))),
             ("reloads", .integer(Int64(reload.count))),
+            ("reload_failures", .integer(Int64(reload.failures))),
             ("reload_error", optional(reload.error)),
+            ("gpio", .array(pipeline.gpioLines.map(gpioLine))),
+            ("log", .object([("lines_dropped", .integer(Int64(Log.droppedLines))),
+                             ("last_error", optional(Log.lastWriteError?.description))])),
+            ("socket_bind_failures", .integer(Int64(socketBind.failures))),
+            ("socket_bind_error", optional(socketBind.error)),
+            ("faults", .array(Faults.current(state).map { f in
+                .object([("component", .string(f.component)), ("message", .string(f.message))])
+            })),
             ("last_error", optional(lastError)),
         ])
+    }
+
+    static func gpioLine(_ line: GpioLineStatus) -> JSONValue {
+        .object([("kind", .string(line.kind)), ("name", .string(line.name)), ("chip", .string(line.chip)),
+                 ("line", .integer(Int64(line.line))), ("state", .string(line.error == nil ? "held" : "failed")),
+                 ("error", optional(line.error))])
     }
 
     static func models(_ pipeline: Pipeline) -> JSONValue {
