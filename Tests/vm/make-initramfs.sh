@@ -89,6 +89,7 @@ mkdir -p "$tree/models/perch-av"
 cp "$repo/models/perch-av/model.tflite" "$repo/models/perch-av/labels.txt" "$tree/models/perch-av/"
 
 install -m 755 "$repo/Tests/vm/guest-init.sh" "$tree/init"
+install -m 644 "$repo/Tests/vm/guest-lib.sh" "$tree/guest-lib.sh"
 install -m 755 "$repo/Tests/vm/guest-tests.sh" "$tree/guest-tests.sh"
 (cd "$tree" && find . | cpio -o -H newc --quiet | gzip -1) > "$output"
 echo "vm: initramfs $(du -h "$output" | cut -f1), ${#copied[@]} libraries, $(find "$tree/lib/modules" -name '*.ko' | wc -l) modules" >&2
