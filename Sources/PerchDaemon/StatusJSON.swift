@@ -19,7 +19,8 @@ enum StatusJSON {
     static func source(_ s: SourceStatus.Snapshot) -> JSONValue {
         .object([("name", .string(s.name)), ("kind", .string(s.kind)), ("device", .string(s.device)),
                  ("state", .string(s.state)), ("frames", .integer(Int64(s.frames))), ("xruns", .integer(Int64(s.xruns))),
-                 ("retries", .integer(Int64(s.retries))), ("last_error", optional(s.lastError))])
+                 ("retries", .integer(Int64(s.retries))),
+                 ("reconnects", .integer(Int64(s.reconnects))), ("last_error", optional(s.lastError))])
     }
 
     static func status(_ state: DaemonState, socket: String) -> JSONValue {
