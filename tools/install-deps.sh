@@ -15,6 +15,7 @@ packages=(
   debian-archive-keyring                   # verifies the arm64 packages of the sysroot
   file curl ca-certificates
   python3                                  # tools/load: the load-test clients (stdlib only)
+  util-linux                               # setpriv, mount: PerchDaemonTests run clients as other users, fill a tmpfs
 )
 
 missing=()
