@@ -88,15 +88,20 @@ for file in "$reports"/*; do
 done
 echo "$name: tests $test_seconds s (status $status), $report_count sanitizer reports"
 
-summary=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$logs/$name-test.log" | tail -1)
+# "Executed N tests, with F failures" or "... with S tests skipped and F failures" (as
+# tools/test.sh: a skipped test is neither passed nor failed).
+summary=$(grep -E "Executed [0-9]+ tests?, with ([0-9]+ tests? skipped and )?[0-9]+ failures?" "$logs/$name-test.log" | tail -1)
 if [ -z "$summary" ]; then
   echo "$name: no XCTest summary; see $logs/$name-test.log"
   exit 1
 fi
 executed=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
-failures=$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
+failures=$(echo "$summary" | sed -E 's/.* ([0-9]+) failures?.*/\1/')
+skipped=0
+echo "$summary" | grep -q "skipped" && skipped=$(echo "$summary" | sed -E 's/.*with ([0-9]+) tests? skipped.*/\1/')
+[ "$skipped" -gt 0 ] && echo "$name: $skipped tests skipped (see $logs/$name-test.log)"
 failed=$((failures + report_count + uninstrumented))
 # A failing status with nothing else counted (a crash after the summary) is one failure.
 [ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
-echo "$name: $((executed - failures)) passed, $failed failed"
+echo "$name: $((executed - skipped - failures)) passed, $failed failed"
 [ "$failed" -eq 0 ]
