@@ -11,6 +11,10 @@ public class Kernel {
 
     /// Runs the operator on its tensors. Every kernel overrides it.
     public func invoke() {}
+
+    /// The kernel whose `invoke` does this one's work: itself, or an engine this one only
+    /// forwards to, which the interpreter then calls directly (one dispatch less per operator).
+    var executor: Kernel { self }
 }
 
 /// What an operator's prepare step sees: its node, its tensors (data pointers already

@@ -9,7 +9,7 @@ public final class Interpreter {
     /// All tensors of subgraph 0, data pointers resolved.
     public let tensors: [Tensor]
     private let kernels: [Kernel]
-    /// The same kernels unretained (`kernels` owns them), for `invoke()`'s loop.
+    /// The kernels' executors unretained (`kernels` owns them), for `invoke()`'s loop.
     private let calls: UnsafeMutablePointer<Unmanaged<Kernel>>
 
     public let arenaBytes: Int
@@ -46,7 +46,7 @@ public final class Interpreter {
         }
         kernels = prepared
         calls = .allocate(capacity: max(prepared.count, 1))
-        for (i, kernel) in prepared.enumerated() { (calls + i).initialize(to: .passUnretained(kernel)) }
+        for (i, kernel) in prepared.enumerated() { (calls + i).initialize(to: .passUnretained(kernel.executor)) }
     }
 
     deinit { calls.deallocate() }

@@ -88,9 +88,11 @@ final class FullyConnectedKernel: Kernel {
         }
     }
 
+    override var executor: Kernel { small ?? self }
+
     override func invoke() {
         if let smallCall {
-            smallCall._withUnsafeGuaranteedRef { $0.run() }
+            smallCall._withUnsafeGuaranteedRef { $0.invoke() }
         } else {
             invokeLarger()
         }

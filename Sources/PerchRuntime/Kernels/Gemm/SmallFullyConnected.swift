@@ -4,7 +4,7 @@
 ///
 /// - 8 units or more: weights widened to Int16 and stored depth-major (`depth × stride`,
 ///   units padded to 16), so each input value is multiplied into 16 int32 accumulators
-///   (on aarch64 `smlal` by element, 8 inputs per vector load) that start at the folded
+///   (on aarch64 `smlal`, 8 inputs per vector load) that start at the folded
 ///   offsets (bias + zero-point terms); the vector output stage then runs on the
 ///   accumulators in registers.
 /// - fewer units: one int8 dot product per unit into the lanes of one vector, then the same
@@ -12,7 +12,9 @@
 ///
 /// Same arithmetic as the other FULLY_CONNECTED paths (int32 sums wrap; the output stage is
 /// GemmOutputStage's), so the outputs are bit-identical to TFLite Micro's.
-final class SmallFullyConnected {
+/// A Kernel itself: FullyConnectedKernel names it as its executor, so the interpreter calls it
+/// directly.
+final class SmallFullyConnected: Kernel {
     let input: UnsafePointer<Int8>
     let output: UnsafeMutablePointer<Int8>
     /// The original row-major int8 weights (the dot-product form reads them).
@@ -54,10 +56,7 @@ final class SmallFullyConnected {
         }
     }
 
-    /// Not inlined into FullyConnectedKernel.invoke: its own small frame, and the caller
-    /// passes `self` borrowed (inlined, the caller's larger paths made it retain and spill).
-    @inline(never)
-    func run() {
+    override func invoke() {
         var b = 0
         while b < batches {
             let x = input + b &* depth
@@ -109,7 +108,7 @@ final class SmallFullyConnected {
             var k = 0
             while k &+ 8 <= depth {
                 // Eight inputs in one register; each step multiplies by one of its lanes
-                // (a lane broadcast, which aarch64 folds into `smlal` by element).
+                // (LLVM makes the lane broadcast smov + dup, then 4 smlal).
                 let inputs = widenToInt16(loadInt8x8(x + k))
                 for i in 0..<8 { step(SIMD8(repeating: inputs[i])) }
                 k &+= 8
