@@ -22,7 +22,7 @@ final class ConcatenationKernel: Kernel {
         self.outerCount = outerCount
     }
 
-    func invoke() {
+    override func invoke() {
         var out = output
         for o in 0..<outerCount {
             for part in parts {

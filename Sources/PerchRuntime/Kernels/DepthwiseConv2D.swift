@@ -135,7 +135,7 @@ final class DepthwiseConv2DKernel: Kernel {
         }
     }
 
-    func invoke() {
+    override func invoke() {
         if let stage, let interiorOffsets {
             invokeWindows(stage, interiorOffsets)
         } else if let stage {
