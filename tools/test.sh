@@ -11,6 +11,7 @@
 # 4b. per build: perchd --demo over its socket (tools/smoke-daemon.sh)
 # 5. device tests in a VM per architecture (Tests/vm/run.sh): the embedded perch against
 #    vivid, snd-aloop and gpio-sim in a Debian kernel under qemu-system (TCG)
+# 6. fuzzing: tools/fuzz/run.sh --short (libFuzzer, ~30 s per parser)
 # Both embedded builds also run every sample of the reference models (../shared/models),
 # of the models shipped in models/ and of the single-operator models
 # (Tests/PerchRuntimeTests/OpModels) through `perch model run` (tools/check-models.sh) and
@@ -141,6 +142,17 @@ for arch in x86_64 aarch64; do
     [ "$status" -eq 0 ] && echo "ok: $line" || echo "FAILED: $line (status $status; see $logs/vm-$arch.log)"
   fi
 done
+
+# ---- fuzzing (tools/fuzz/run.sh --short) --------------------------------------------------
+# libFuzzer + ASan builds of the model loader, HTTP request, JSON and config parsers, ~30 s
+# each on their seed corpus; a target passes when it runs its time without a finding.
+step "fuzzing, short runs (tools/fuzz/run.sh --short)"
+start=$(date +%s)
+tools/fuzz/run.sh --short > "$logs/fuzz.log" 2>&1
+status=$?
+grep -E "^fuzz-|^FAILED|^skip" "$logs/fuzz.log"
+count_summary "fuzzing ($(( $(date +%s) - start )) s)" "$logs/fuzz.log" "$status"
+# ---- end fuzzing ----------------------------------------------------------------------------
 
 echo
 echo "total: $passed passed, $failed failed"
