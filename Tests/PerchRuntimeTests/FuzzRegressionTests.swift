@@ -32,6 +32,33 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertLessThan(grown, 256 << 20, "preparing the model raised the peak RSS by \(grown >> 20) MiB")
     }
 
+    /// A CONCATENATION whose output scale is subnormal: 1/scale is infinite, and the
+    /// requantization table's Int32(NaN) trapped at prepare (libFuzzer: deadly signal).
+    /// Prepare must throw a ModelError naming the ratio instead.
+    func testConcatenationWithAnInfiniteScaleRatio() throws {
+        let bytes = try decode([
+            "IAAAAFRGTDMAAAAAFAAgABwAGAAUABAADAAAAAgABAAUAAAAHAAAAKwAAAAEAQAAuAEAAMgBAADcAwAAAwAAAAEAAAAQAAAA",
+            "AAAKABAADAAIAAQACgAAAAwAAAAcAAAAPAAAAA8AAABzZXJ2aW5nX2RlZmF1bHQAAQAAAAQAAAB8////AgAAAAQAAAAIAAAA",
+            "b3V0cHV0XzAAAAAAAgAAABwAAAAEAAAAQv7//wQAAAAHAAAAaW5wdXRfMQC4////AQAAAAQAAAAHAAAAaW5wdXRfMAACAAAA",
+            "NAAAAAQAAADc////BQAAAAQAAAATAAAAQ09OVkVSU0lPTl9NRVRBREFUQQAIAAwACAAEAAgAAAAEAAAABAAAABMAAABtaW5f",
+            "cnVudGltZV92ZXJzaW9uAAYAAACwAAAApAAAAJwAAACUAAAAdAAAAAQAAADm/v//BAAAAGAAAAAMAAAACAAOAAgABAAIAAAA",
+            "EAAAACgAAAAAAAYACAAEAAYAAAAEAAAAAQAAAOsDAAAMABgAAAwQABQABAAMAAAAj5AF3T9xAKcDAAAAAgAAAAQAAAAGAAAA",
+            "Mi4yMS4wAABS////BAAAABAAAAAxLjE0LjAAAAAAAAAAAAAA9P////j////8////BAAEAAQAAAAPAAAATUxJUiBDb252ZXJ0",
+            "ZWQuAAEAAAAUAAAAAAAOABgAFAAQAAwACAAEAA4AAAAUAAAAHAAAAGgAAABsAAAAdAAAAAQAAABtYWluAAAAAAEAAAAUAAAA",
+            "AAAOABYAAAAQAAwACwAEAA4AAAAYAAAAAAAAChgAAAAcAAAAAAAGAAgABAAGAAAAAQAAAAEAAAACAAAAAgAAAAEAAAAAAAAA",
+            "AQAAAAIAAAACAAAAAAAAAAEAAAADAAAA+AAAAHAAAAAEAAAAKv///wAAAAEUAAAANAAAAAMAAAAAAAAJQAAAABT///8IAAAA",
+            "FAAAAAEAAAALAAAAAAAAAAAAAAABAAAAf4AAABEAAABQYXJ0aXRpb25lZENhbGw6MAAAAAMAAAABAAAABQAAAAQAAACS////",
+            "AAAAARQAAAAwAAAAAgAAAAAAAAlEAAAAfP///wgAAAAQAAAAAQAAAAsAAAAAAAAAAQAAAOI7MD0ZAAAAc2VydmluZ19kZWZh",
+            "dWx0X2lucHV0XzA6MAAAAAMAAAABAAAAAwAAAAQAAAAAABYAHAAYABcAEAAMAAgAAAAAAAAABwAWAAAAAAAAASAAAABAAAAA",
+            "AQAAAAAAAAhUAAAADAAMAAAAAAAIAAQADAAAAAgAAAAUAAAAAQAAAAsAAAAAAAAAAAAAAAEAAADiOzA9GQAAAHNlcnZpbmdf",
+            "ZGVmYXVsdF9pbnB1dF8xOjAAAAADAAAAAQAAAAIAAAAEAAAAAQAAABAAAAAMABAADwAAAAgABAAMAAAAAgAAAAIAAAAAAAAC",
+        ])
+        XCTAssertThrowsError(try runLikeTheFuzzTarget(bytes)) { error in
+            let message = (error as? ModelError)?.description ?? ""
+            XCTAssertTrue(message.contains("not a finite ratio"), message)
+        }
+    }
+
     /// Loads, prepares and invokes like tools/fuzz/targets/fuzz-model.swift (2 MiB arena).
     private func runLikeTheFuzzTarget(_ bytes: [UInt8]) throws {
         let model = try LoadedModel(modelBytes: bytes, arenaLimit: 2 << 20)
