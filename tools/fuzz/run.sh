@@ -98,8 +98,12 @@ for target in "${targets[@]}"; do
   # HTTP seeds include heads at the 8 KiB limit; let mutations grow past it.
   [ "$target" = http ] && options+=(-max_len=20000)
   before=$(ls "$artifacts" | wc -l)
-  timeout -k 10 $((seconds + 300)) "$scratch/bin/fuzz-$target" "${options[@]}" \
-    "$work" "tools/fuzz/corpus/$target" "$scratch/seeds/$target" > "$log" 2>&1
+  # The first directory receives new inputs; the others are read-only seeds.
+  corpora=("$work")
+  for dir in "tools/fuzz/corpus/$target" "$scratch/seeds/$target"; do
+    [ -n "$(ls -A "$dir" 2>/dev/null)" ] && corpora+=("$dir")
+  done
+  timeout -k 10 $((seconds + 300)) "$scratch/bin/fuzz-$target" "${options[@]}" "${corpora[@]}" > "$log" 2>&1
   status=$?
   after=$(ls "$artifacts" | wc -l)
   executions=$(stat number_of_executed_units "$log")
