@@ -14,6 +14,8 @@ packages=(
   gcc make gcc-aarch64-linux-gnu           # gpio-sim built out of tree for each kernel
   debian-archive-keyring                   # verifies the arm64 packages of the sysroot
   file curl ca-certificates
+  python3                                  # tools/load: the load-test clients (stdlib only)
+  util-linux                               # setpriv, mount: PerchDaemonTests run clients as other users, fill a tmpfs
 )
 
 missing=()

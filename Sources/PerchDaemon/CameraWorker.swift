@@ -63,6 +63,7 @@ final class CameraWorker: @unchecked Sendable {
                     let copy = CapturedFrame(frame)
                     for queue in queues { _ = queue.push(copy) }
                 }
+                status.follow(source.state, error: source.lastError, reconnects: source.statistics.reconnects)
             } catch {
                 Log.warning("camera " + config.name + ": " + error.description)
                 status.fail(error.description, state: "waiting", retry: false)

@@ -32,38 +32,42 @@ public enum Daemon {
             for line in error.messages { Log.error(line) }
             return 1
         }
-        let listener: UnixListener
-        let socketPath: String
-        switch openListener(configuration) {
-        case .success(let l):
-            listener = l
-            socketPath = l.path ?? "(socket activation)"
-        case .failure(let e):
-            Log.error(e.messages[0])
-            return 1
+        var listener: UnixListener? = nil
+        var bindFailure: ListenerFailure? = nil
+        switch SocketListening.open(configuration) {
+        case .success(let l): listener = l
+        case .failure(let f):
+            guard f.retryable else {
+                Log.error(f.message)
+                return 1
+            }
+            bindFailure = f
         }
+        let socketPath = listener.map { $0.path ?? "(socket activation)" } ?? configuration.socket.path
         let state = DaemonState(version: options.version, bus: bus, pipeline: pipeline) { _ = perch_raise_reload() }
         let api = APIHandler(state: state, socketPath: socketPath)
-        let server: HTTPServer
-        do throws(ServerError) {
-            server = try HTTPServer(listener: listener) { request, context in api.handle(request, context) }
-        } catch {
-            Log.error("server: " + error.description)
-            return 1
+        var socketRetry = SocketRetry()
+        if let bindFailure { socketRetry.failed(bindFailure, state: state) }
+        var serving: ServingThread? = nil
+        if let listener {
+            switch ServingThread.start(listener, api) {
+            case .success(let s): serving = s
+            case .failure(let e):
+                Log.error(e.description)
+                return 1
+            }
         }
-        let serverThread: Thread
         do throws(Errno) {
-            serverThread = try Thread.spawn { runServer(server) }
             try pipeline.start()
         } catch {
             Log.error("cannot start threads: " + error.description)
             return 1
         }
         let notifier = SystemdNotifier()
-        let summary = readySummary(configuration, socket: socketPath)
+        let summary = readySummary(configuration, socket: socketPath) + (serving == nil ? " (not yet: no socket)" : "")
         Log.notice("ready: " + summary)
         notifier?.ready(status: summary)
-        if let message = options.readyMessage { StandardStream.output.write(message(socketPath)) }
+        if serving != nil { printReadyMessage(options, socketPath) }
 
         let watchdogNs = notifier?.watchdogIntervalNanoseconds
         let tickMs = watchdogNs.map { Int32(max(50, min($0 / 2_000_000, 1_000))) } ?? 1_000
@@ -74,15 +78,40 @@ public enum Daemon {
                 break
             }
             if signal == PERCH_SIGHUP { reload(options, state: state, notifier: notifier, socket: socketPath) }
+            if serving == nil && socketRetry.due {
+                switch SocketListening.open(state.current.configuration) {
+                case .failure(let f): socketRetry.failed(f, state: state)
+                case .success(let l):
+                    listener = l
+                    switch ServingThread.start(l, api) {
+                    case .failure(let e):
+                        Log.error(e.description)
+                        l.close()
+                        listener = nil
+                    case .success(let s):
+                        serving = s
+                        Log.notice("the socket API is up on " + socketPath + " after " + String(socketRetry.failures)
+                                   + " failed attempts")
+                        printReadyMessage(options, socketPath)
+                    }
+                }
+            }
             if let watchdogNs, healthy(state.current, within: watchdogNs) { notifier?.watchdog() }
         }
         notifier?.stopping()
-        server.stop()
-        serverThread.join()
+        serving?.stop()
         state.current.shutdown()
-        listener.close()
+        listener?.close()
         Log.notice("stopped")
         return 0
+    }
+
+    /// The demo's how-to-query lines on stdout; a stdout that refuses them is logged, not fatal.
+    static func printReadyMessage(_ options: DaemonOptions, _ socketPath: String) {
+        guard let message = options.readyMessage else { return }
+        if let failure = StandardStream.output.write(message(socketPath)) {
+            Log.warning("stdout: the ready message could not be written: " + failure.description)
+        }
     }
 
     static func loadConfiguration(_ options: DaemonOptions) -> Result<Configuration, PipelineError> {
@@ -90,36 +119,6 @@ public enum Daemon {
             return .success(try Configuration.load(path: options.configPath, overrides: options.overrides))
         } catch {
             return .failure(PipelineError(error.diagnostics.map { $0.description }))
-        }
-    }
-
-    static func openListener(_ configuration: Configuration) -> Result<UnixListener, PipelineError> {
-        do throws(SocketActivation.Failure) {
-            if let activation = try SocketActivation.fromProcess(), let fd = activation.descriptor() {
-                do throws(ServerError) {
-                    let listener = try UnixListener.inherited(fd: fd)
-                    Log.info("listening on the socket systemd passed (fd " + String(fd) + ")")
-                    return .success(listener)
-                } catch {
-                    return .failure(PipelineError(["socket activation: " + error.description]))
-                }
-            }
-        } catch {
-            return .failure(PipelineError(["socket activation: " + error.description]))
-        }
-        let path = configuration.socket.path
-        let directory = FileSystem.directoryName(path)
-        if !FileSystem.exists(directory) {
-            do throws(Errno) { try FileSystem.makeDirectory(directory, mode: 0o750) } catch {
-                return .failure(PipelineError(["cannot create " + directory + ": " + error.description]))
-            }
-        }
-        do throws(ServerError) {
-            let listener = try UnixListener.bind(path: path, mode: configuration.socket.mode, group: configuration.socket.group)
-            Log.info("listening on " + path)
-            return .success(listener)
-        } catch {
-            return .failure(PipelineError([path + ": " + error.description]))
         }
     }
 

@@ -20,7 +20,10 @@ public final class DaemonState: @unchecked Sendable {
     private var eventCounts: [String: UInt64] = [:]
     private var eventKeys: [(model: String, label: String, state: String)] = []
     private var reloads: UInt64 = 0
+    private var reloadFailures: UInt64 = 0
     private var reloadError: String? = nil
+    private var socketBindFailures: UInt64 = 0
+    private var socketBindError: String? = nil
     /// Asks the main thread to reload (POST /v1/reload): raises SIGHUP at the process.
     let requestReload: () -> Void
 
@@ -46,9 +49,27 @@ public final class DaemonState: @unchecked Sendable {
         }
     }
 
-    public func reloadFailed(_ message: String) { mutex.withLock { reloadError = message } }
+    public func reloadFailed(_ message: String) {
+        mutex.withLock {
+            reloadError = message
+            reloadFailures += 1
+        }
+    }
 
-    var reloadStatus: (count: UInt64, error: String?) { mutex.withLock { (reloads, reloadError) } }
+    /// Successful reloads, failed ones, and why the last one failed (nil once one succeeds).
+    var reloadStatus: (count: UInt64, failures: UInt64, error: String?) {
+        mutex.withLock { (reloads, reloadFailures, reloadError) }
+    }
+
+    /// The socket could not be created (a full disk): kept after it succeeds, as history.
+    func socketBindFailed(_ message: String) {
+        mutex.withLock {
+            socketBindFailures += 1
+            socketBindError = message
+        }
+    }
+
+    var socketBindStatus: (failures: UInt64, error: String?) { mutex.withLock { (socketBindFailures, socketBindError) } }
 
     var uptimeSeconds: Double { Double(MonotonicClock.nanoseconds - startNs) / 1_000_000_000 }
 

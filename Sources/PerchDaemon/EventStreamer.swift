@@ -39,6 +39,10 @@ final class EventStreamer: @unchecked Sendable {
         let bus = self.bus
         let id = subscription
         stream.onClose { _ in bus.unsubscribe(id) }
+        // A `since` beyond the newest seq was handed out by an earlier perchd (seq starts
+        // again at 1 after a restart): everything of this one is new to the client.
+        var since = since
+        if let s = since, s > bus.lastSeq { since = 0 }
         mutex.withLock {
             lastSent = since ?? bus.lastSeq
             if let since {

@@ -64,6 +64,12 @@ enum Metrics {
             text += "perch_events_total{model=\"" + escape(t.model) + "\",label=\"" + escape(t.label) + "\",state=\""
                 + t.state + "\"} " + String(t.count) + "\n"
         }
+        family("perch_faults", "gauge", "Faults now: things not working while the rest runs (see /v1/status faults).")
+        text += "perch_faults " + String(Faults.current(state).count) + "\n"
+        family("perch_reload_failures_total", "counter", "Reloads that failed; the previous configuration kept running.")
+        text += "perch_reload_failures_total " + String(state.reloadStatus.failures) + "\n"
+        family("perch_log_lines_dropped_total", "counter", "Log lines stderr refused (full disk, closed pipe).")
+        text += "perch_log_lines_dropped_total " + String(Log.droppedLines) + "\n"
         return text
     }
 }

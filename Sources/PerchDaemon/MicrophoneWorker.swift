@@ -79,6 +79,7 @@ final class MicrophoneWorker: @unchecked Sendable {
             }
             status.addFrames(UInt64(frames))
             status.setXruns(UInt64(source.statistics.overruns))
+            status.follow(source.state, error: source.lastError, reconnects: source.statistics.reconnects)
             if frames == 0 { continue }
             for i in 0..<frames {
                 var sum = 0

@@ -68,9 +68,16 @@ final class ModelRunner: @unchecked Sendable {
         while let job = jobs.tryPop() { job.reply(failure("the daemon is stopping")) }
     }
 
-    /// Queues an upload/trigger; false when the queue was full and the oldest job was dropped.
+    /// Queues an upload/trigger. When the queue is full (or closed) the job is answered at
+    /// once with an error: every job's reply must run, or an upload's client would wait on
+    /// a stream nobody finishes.
     func submit(_ job: InferenceJob) {
-        if !jobs.push(job) { Log.warning("model " + config.name + ": inference job queue full; oldest dropped") }
+        guard jobs.pushIfRoom(job) else {
+            Log.warning("model " + config.name + ": inference job queue full; job refused")
+            job.reply(failure(String(jobs.capacity) + " inference jobs already waiting for model " + config.name
+                              + "; try again later"))
+            return
+        }
     }
 
     private func beat() { counters.withLock { lastProgressNs = MonotonicClock.nanoseconds } }
@@ -80,18 +87,21 @@ final class ModelRunner: @unchecked Sendable {
         var next = MonotonicClock.nanoseconds
         while !stop.isSet {
             beat()
-            let now = MonotonicClock.nanoseconds
-            let waitMs = Int(min(max(0, next - now) / 1_000_000, 500))
-            if let job = jobs.pop(timeoutMilliseconds: waitMs) {
-                job.reply(runJob(job))
-                continue
-            }
-            if stop.isSet { break }
+            // The schedule goes first when it is due, jobs fill the time between: a steady
+            // flow of uploads must not starve live inference (jobs only ran before).
             if MonotonicClock.nanoseconds >= next {
                 scheduled()
                 next += period
                 let after = MonotonicClock.nanoseconds
                 if next < after { next = after + period }
+                // One waiting job before the next scheduled run: neither starves the other,
+                // even at a rate the model cannot keep up with.
+                if let job = jobs.tryPop() { job.reply(runJob(job)) }
+                continue
+            }
+            let waitMs = Int(min(max(0, next - MonotonicClock.nanoseconds) / 1_000_000, 500))
+            if let job = jobs.pop(timeoutMilliseconds: waitMs) {
+                job.reply(runJob(job))
             }
         }
     }

@@ -92,49 +92,72 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     private var chips: [String: GpioChip] = [:]
+    /// Chips that failed to open, with the error: each is tried once per pipeline.
+    private var chipFailures: [String: String] = [:]
+    /// Guards gpioStatus and gpioLines: written by start() while the API may read them.
+    private let gpioMutex = PthreadMutex()
+    private var gpioLineStatuses: [GpioLineStatus] = []
 
-    private func chip(_ name: String) -> GpioChip? {
-        if let open = chips[name] { return open }
+    private func chip(_ name: String) -> Result<GpioChip, DeviceError> {
+        if let open = chips[name] { return .success(open) }
         let status = SourceStatus(name: name, kind: "gpio", device: name)
         do throws(DeviceError) {
             let chip = try GpioChip(name)
             chips[name] = chip
             status.set(state: "running")
-            gpioStatus.append(status)
-            return chip
+            gpioMutex.withLock { gpioStatus.append(status) }
+            return .success(chip)
         } catch {
-            Log.error("gpio chip " + name + ": " + error.description + " (its actions and inputs are disabled)")
-            status.fail(error.description, state: "failed", retry: false)
-            gpioStatus.append(status)
-            return nil
+            if chipFailures[name] == nil {
+                status.fail(error.description, state: "failed", retry: false)
+                gpioMutex.withLock { gpioStatus.append(status) }
+                chipFailures[name] = error.description
+            }
+            return .failure(error)
         }
+    }
+
+    /// Records a line's outcome; a failed line is logged naming section, chip and line.
+    private func record(_ line: GpioLineStatus) {
+        if let error = line.error {
+            Log.error(line.label + ": " + error + "; this " + line.kind
+                      + " is disabled until a reload, inference and events keep running")
+        }
+        gpioMutex.withLock { gpioLineStatuses.append(line) }
     }
 
     private func openGpio() {
         for action in configuration.actions {
-            guard let chip = chip(action.gpio.chip) else { continue }
+            var status = GpioLineStatus(kind: "action", name: action.name, chip: action.gpio.chip, line: action.gpio.line)
             do throws(DeviceError) {
+                let chip = try self.chip(action.gpio.chip).get()
                 let line = try chip.output(action.gpio.line, activeLow: action.activeLow, initial: false)
                 actions.append(GpioActionWorker(config: action, output: line))
             } catch {
-                Log.error("action " + action.name + ": " + error.description)
+                status.error = error.description
             }
+            record(status)
         }
         for input in configuration.gpioInputs {
-            guard let chip = chip(input.gpio.chip) else { continue }
+            var status = GpioLineStatus(kind: "gpio-input", name: input.name, chip: input.gpio.chip, line: input.gpio.line)
             do throws(DeviceError) {
+                let chip = try self.chip(input.gpio.chip).get()
                 let line = try chip.input(input.gpio.line, activeLow: input.activeLow)
                 var trigger: ModelRunner? = nil
                 if case .trigger(let name) = input.role { trigger = models.first { $0.config.name == name } }
                 gpioInputs.append(GpioInputWorker(config: input, input: line, rules: rules, trigger: trigger, stop: stopShared))
             } catch {
-                Log.error("gpio-input " + input.name + ": " + error.description)
+                status.error = error.description
             }
+            record(status)
         }
     }
 
+    /// Every configured GPIO line and whether it is held.
+    var gpioLines: [GpioLineStatus] { gpioMutex.withLock { gpioLineStatuses } }
+
     var sourceStatuses: [SourceStatus] {
-        cameras.map { $0.status } + microphones.map { $0.status } + gpioStatus
+        cameras.map { $0.status } + microphones.map { $0.status } + gpioMutex.withLock { gpioStatus }
     }
 
     func model(named name: String) -> ModelRunner? { models.first { $0.config.name == name } }

@@ -22,6 +22,11 @@ public final class SourceStatus: @unchecked Sendable {
     private var frameCount: UInt64 = 0
     private var xrunCount: UInt64 = 0
     private var retryCount: UInt64 = 0
+    private var reconnectCount: UInt64 = 0
+    /// The device's retry attempt last counted by `follow` (0: none since it last ran).
+    private var followedAttempt = 0
+    /// The device object's own reconnect count at the last `follow` (a new object starts at 0).
+    private var followedReconnects = 0
 
     public init(name: String, kind: String, device: String) {
         self.name = name
@@ -38,12 +43,15 @@ public final class SourceStatus: @unchecked Sendable {
         public var frames: UInt64
         public var xruns: UInt64
         public var retries: UInt64
+        /// Times the device came back by itself after it was lost mid-capture.
+        public var reconnects: UInt64
     }
 
     public func snapshot() -> Snapshot {
         mutex.withLock {
             Snapshot(name: name, kind: kind, device: device, state: stateName, lastError: error,
-                     frames: frameCount, xruns: xrunCount, retries: retryCount)
+                     frames: frameCount, xruns: xrunCount, retries: retryCount,
+                     reconnects: reconnectCount)
         }
     }
 
@@ -54,6 +62,32 @@ public final class SourceStatus: @unchecked Sendable {
             stateName = state
             error = message
             if retry { retryCount += 1 }
+        }
+    }
+
+    /// Mirrors a device that reopens itself after it is lost (V4L2Camera, AlsaMicrophone):
+    /// their capture calls keep returning nothing while they retry, so without this the
+    /// status would say "running" through an outage. Each failed attempt counts as a retry
+    /// and its error becomes the last error.
+    func follow(_ device: DeviceState, error lost: DeviceError?, reconnects: Int) {
+        mutex.withLock {
+            if reconnects < followedReconnects { followedReconnects = 0 }
+            reconnectCount += UInt64(reconnects - followedReconnects)
+            followedReconnects = reconnects
+            switch device {
+            case .waiting(_, let attempt):
+                stateName = "waiting"
+                if attempt != followedAttempt {
+                    followedAttempt = attempt
+                    retryCount += 1
+                    if let lost { error = lost.description }
+                }
+            case .running:
+                stateName = "running"
+                followedAttempt = 0
+            case .closed, .failed:
+                break  // the capture loop ends and the supervisor reports it
+            }
         }
     }
 

@@ -19,7 +19,8 @@ enum StatusJSON {
     static func source(_ s: SourceStatus.Snapshot) -> JSONValue {
         .object([("name", .string(s.name)), ("kind", .string(s.kind)), ("device", .string(s.device)),
                  ("state", .string(s.state)), ("frames", .integer(Int64(s.frames))), ("xruns", .integer(Int64(s.xruns))),
-                 ("retries", .integer(Int64(s.retries))), ("last_error", optional(s.lastError))])
+                 ("retries", .integer(Int64(s.retries))),
+                 ("reconnects", .integer(Int64(s.reconnects))), ("last_error", optional(s.lastError))])
     }
 
     static func status(_ state: DaemonState, socket: String) -> JSONValue {
@@ -46,6 +47,7 @@ enum StatusJSON {
                                    ("frames_dropped", .integer(Int64(dropped))), ("last_error", optional(c.lastError))]))
         }
         let reload = state.reloadStatus
+        let socketBind = state.socketBindStatus
         var events: UInt64 = 0
         for t in state.eventTotals { events += t.count }
         return .object([
@@ -60,9 +62,24 @@ enum StatusJSON {
                                   ("events", .integer(Int64(events)))])),
             ("last_event_seq", .integer(Int64(state.bus.lastSeq))),
             ("reloads", .integer(Int64(reload.count))),
+            ("reload_failures", .integer(Int64(reload.failures))),
             ("reload_error", optional(reload.error)),
+            ("gpio", .array(pipeline.gpioLines.map(gpioLine))),
+            ("log", .object([("lines_dropped", .integer(Int64(Log.droppedLines))),
+                             ("last_error", optional(Log.lastWriteError?.description))])),
+            ("socket_bind_failures", .integer(Int64(socketBind.failures))),
+            ("socket_bind_error", optional(socketBind.error)),
+            ("faults", .array(Faults.current(state).map { f in
+                .object([("component", .string(f.component)), ("message", .string(f.message))])
+            })),
             ("last_error", optional(lastError)),
         ])
+    }
+
+    static func gpioLine(_ line: GpioLineStatus) -> JSONValue {
+        .object([("kind", .string(line.kind)), ("name", .string(line.name)), ("chip", .string(line.chip)),
+                 ("line", .integer(Int64(line.line))), ("state", .string(line.error == nil ? "held" : "failed")),
+                 ("error", optional(line.error))])
     }
 
     static func models(_ pipeline: Pipeline) -> JSONValue {

@@ -99,8 +99,11 @@ extension HTTPServer {
             connection.enqueue(response.encoded(keepAlive: keepAlive, includeBody: request.method != "HEAD"), now: now)
             if !keepAlive { connection.closeAfterFlush = true }
         case .stream(let stream, let status, var headers):
-            guard stream.connectionID == connection.id, stream.isOpen else {
-                let response = HTTPResponse.error(.internalServerError, "handler returned a stream of another request")
+            // Not `isOpen`: another thread may already have sent the whole body and finished
+            // (an upload's inference can take less time than this handler's return); those
+            // messages wait in the mailbox and are delivered once the stream is attached.
+            guard stream.connectionID == connection.id, !stream.hasEnded else {
+                let response = HTTPResponse.error(.internalServerError, "handler returned a stream of another request, or one already ended")
                 connection.enqueue(response.encoded(keepAlive: keepAlive), now: now)
                 return
             }

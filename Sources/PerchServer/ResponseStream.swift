@@ -44,6 +44,10 @@ public final class ResponseStream: @unchecked Sendable {
     /// Whether bytes sent now can still reach the client.
     public var isOpen: Bool { mailbox.mutex.withLock { open } }
 
+    /// Whether the loop has already ended this stream (its owner was told). A stream its
+    /// producer has merely finished is not ended yet: its body is still in the mailbox.
+    var hasEnded: Bool { mailbox.mutex.withLock { closeReason != nil } }
+
     /// Calls `handler` once when the stream ends, for whatever reason, on the server's loop
     /// thread (keep it short; it must not call back into blocking work). If the stream has
     /// already ended it is called at once.

@@ -29,8 +29,23 @@ public enum LogLevel: Int, Sendable, CaseIterable {
 }
 
 /// The process-wide log: lines on stderr with sd-daemon priority prefixes.
+/// A line stderr refuses (a full disk, /dev/full, a closed pipe) is counted, never retried:
+/// logging must not stall the daemon. The count is in /v1/status, and the first line that
+/// gets through again is preceded by a note saying how many were lost.
 public enum Log {
     private static let threshold = Atomic<Int>(LogLevel.info.rawValue)
+    private static let droppedTotal = Atomic<Int>(0)
+    private static let droppedUnreported = Atomic<Int>(0)
+    private static let lastFailureCode = Atomic<Int32>(0)
+
+    /// Lines that could not be written since the start.
+    public static var droppedLines: Int { droppedTotal.load(ordering: .relaxed) }
+
+    /// Why the last line could not be written; nil when no write has failed.
+    public static var lastWriteError: Errno? {
+        let code = lastFailureCode.load(ordering: .relaxed)
+        return code == 0 ? nil : Errno(code)
+    }
 
     public static var level: LogLevel {
         get { LogLevel(rawValue: threshold.load(ordering: .relaxed)) ?? .info }
@@ -44,7 +59,27 @@ public enum Log {
     /// Writes `<N>message` as one write(2), so lines from threads never interleave.
     public static func write(_ level: LogLevel, _ message: @autoclosure () -> String) {
         guard isEnabled(level) else { return }
-        StandardStream.error.write("<\(level.rawValue)>" + message() + "\n")
+        emit("<\(level.rawValue)>" + message() + "\n")
+    }
+
+    private static func emit(_ line: String) {
+        let missed = droppedUnreported.exchange(0, ordering: .relaxed)
+        if missed > 0 {
+            let reason = lastWriteError?.description ?? "unknown error"
+            let note = "<4>log: " + String(missed) + " earlier lines were lost (stderr: " + reason + ")\n"
+            if let failure = StandardStream.error.write(note) {
+                droppedUnreported.add(missed, ordering: .relaxed)
+                lost(failure)
+                return
+            }
+        }
+        if let failure = StandardStream.error.write(line) { lost(failure) }
+    }
+
+    private static func lost(_ failure: Errno) {
+        lastFailureCode.store(failure.code, ordering: .relaxed)
+        droppedTotal.add(1, ordering: .relaxed)
+        droppedUnreported.add(1, ordering: .relaxed)
     }
 
     public static func error(_ message: @autoclosure () -> String) { write(.error, message()) }

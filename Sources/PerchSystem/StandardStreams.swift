@@ -7,12 +7,15 @@ public enum StandardStream {
 
     var fd: Int32 { self == .output ? 1 : 2 }
 
-    public func write(_ text: String) {
+    /// Writes all of `text`; the errno when the stream refused it (a full disk, a closed pipe).
+    @discardableResult
+    public func write(_ text: String) -> Errno? {
         var text = text
-        _ = text.withUTF8 { writeAll(fd: fd, UnsafeRawBufferPointer($0)) }
+        return text.withUTF8 { writeAll(fd: fd, UnsafeRawBufferPointer($0)) }
     }
 
-    public func write(bytes: UnsafeRawBufferPointer) {
+    @discardableResult
+    public func write(bytes: UnsafeRawBufferPointer) -> Errno? {
         writeAll(fd: fd, bytes)
     }
 }

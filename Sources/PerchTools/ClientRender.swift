@@ -47,6 +47,23 @@ enum ClientRender {
             out += "\ncounters: frames " + text(c["frames"]) + ", drops " + text(c["drops"]) + ", xruns " + text(c["xruns"])
                 + ", inferences " + text(c["inferences"]) + ", events " + text(c["events"]) + "\n"
         }
+        let lines = o["gpio"]?.arrayValue ?? []
+        if !lines.isEmpty {
+            out += "\ngpio:\n"
+            for l in lines {
+                guard let l = l.objectValue else { continue }
+                out += "  " + pad(text(l["kind"]) + " " + text(l["name"]), 22) + pad(text(l["chip"]) + " line " + text(l["line"]), 20)
+                    + text(l["state"]) + "\n"
+            }
+        }
+        let faults = o["faults"]?.arrayValue ?? []
+        if !faults.isEmpty {
+            out += "\nfaults (the rest keeps running):\n"
+            for f in faults {
+                guard let f = f.objectValue else { continue }
+                out += "  " + pad(text(f["component"]), 8) + text(f["message"]) + "\n"
+            }
+        }
         if let e = o["reload_error"]?.stringValue { out += "last reload failed:\n" + e + "\n" }
         if let e = o["last_error"]?.stringValue { out += "last error: " + e + "\n" }
         return out

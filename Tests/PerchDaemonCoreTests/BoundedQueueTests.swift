@@ -15,6 +15,19 @@ final class BoundedQueueTests: XCTestCase {
         XCTAssertEqual([queue.tryPop(), queue.tryPop(), queue.tryPop(), queue.tryPop()], [3, 4, 5, nil])
     }
 
+    func testPushIfRoomRefusesWhenFullAndDropsNothing() {
+        let queue = BoundedQueue<Int>(capacity: 2)
+        XCTAssertTrue(queue.pushIfRoom(1))
+        XCTAssertTrue(queue.pushIfRoom(2))
+        XCTAssertFalse(queue.pushIfRoom(3), "full: 3 is refused, 1 stays")
+        XCTAssertEqual(queue.dropped, 0)
+        XCTAssertEqual(queue.tryPop(), 1)
+        XCTAssertTrue(queue.pushIfRoom(4))
+        XCTAssertEqual([queue.tryPop(), queue.tryPop(), queue.tryPop()], [2, 4, nil])
+        queue.close()
+        XCTAssertFalse(queue.pushIfRoom(5), "closed")
+    }
+
     func testPopTimesOutOnAnEmptyQueue() {
         let queue = BoundedQueue<Int>(capacity: 1)
         let start = Date()

@@ -31,6 +31,13 @@ func spawn(_ path: String, _ arguments: [String], environment: [String: String] 
     posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     if let inherit { posix_spawn_file_actions_adddup2(&actions, inherit, 3) }
+    // Nothing else of the test runner's (its pipes and sockets) leaks into the child, as
+    // under systemd: the tests look at which descriptors perchd holds.
+    // (glibc 2.34's posix_spawn_file_actions_addclosefrom_np; Swift's Glibc module hides it.)
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, inherit == nil ? 3 : 4)
+    }
     var env = ProcessInfo.processInfo.environment
     for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] { env[key] = nil }
     for (k, v) in environment { env[k] = v }
@@ -65,15 +72,16 @@ final class DaemonProcess {
     let pid: pid_t
     private var exited: Int32? = nil
 
+    /// `log`/`out` replace the files stderr and stdout go to (e.g. /dev/full, a file on a full disk).
     init(arguments: [String], environment: [String: String] = [:], socket: String? = nil, inherit: Int32? = nil,
-         executable: String? = nil, waitForSocket: Bool = true) throws {
+         executable: String? = nil, waitForSocket: Bool = true, log: String? = nil, out: String? = nil) throws {
         directory = makeTemporaryDirectory()
         self.socket = socket ?? directory + "/perchd.sock"
-        log = directory + "/perchd.log"
-        out = directory + "/perchd.out"
+        self.log = log ?? directory + "/perchd.log"
+        self.out = out ?? directory + "/perchd.out"
         var args = arguments
         if socket == nil && inherit == nil { args += ["--socket", self.socket] }
-        pid = try spawn(executable ?? productPath("perchd"), args, environment: environment, stdout: out, stderr: log,
+        pid = try spawn(executable ?? productPath("perchd"), args, environment: environment, stdout: self.out, stderr: self.log,
                         inherit: inherit)
         if waitForSocket { try waitUntilServing() }
     }
@@ -95,7 +103,8 @@ final class DaemonProcess {
         throw NSError(domain: "perchd", code: 2, userInfo: [NSLocalizedDescriptionKey: "perchd not serving: " + logText])
     }
 
-    var logText: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+    /// What perchd logged (nothing to read when stderr is a device such as /dev/full).
+    var logText: String { log.hasPrefix("/dev/") ? "" : (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 
     func request(_ method: String, _ target: String, headers: [(String, String)] = [], body: [UInt8] = []) throws
         -> (status: Int, body: [UInt8], head: HTTPResponseHead) {
@@ -165,7 +174,8 @@ func gradientPPM(width: Int = 32, height: Int = 24) -> [UInt8] {
 }
 
 /// A test configuration: test-pattern camera and a generated WAV as microphone, absolute paths.
-func writeTestConfig(in directory: String, rate: String = "5", extra: String = "") throws -> String {
+/// `model` replaces the default model's file (a copy a test can damage).
+func writeTestConfig(in directory: String, rate: String = "5", extra: String = "", model: String? = nil) throws -> String {
     let wav = directory + "/tone.wav"
     try Data(toneWAV(seconds: 2)).write(to: URL(fileURLWithPath: wav))
     let models = repositoryRoot.appendingPathComponent("models/perch-av").path
@@ -181,7 +191,7 @@ func writeTestConfig(in directory: String, rate: String = "5", extra: String = "
     device = wav:\(wav)
     period = 320
     [model av]
-    file = \(models)/model.tflite
+    file = \(model ?? models + "/model.tflite")
     input.0 = camera
     input.1 = microphone
     normalize = unit

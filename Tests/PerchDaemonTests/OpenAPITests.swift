@@ -22,6 +22,30 @@ final class OpenAPITests: XCTestCase {
         return result
     }
 
+    /// The property names of a schema in components (8-space indented keys under it).
+    func schemaProperties(_ schema: String) throws -> Set<String> {
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+        var result = Set<String>()
+        var inside = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("    ") && !line.hasPrefix("     ") { inside = line == "    " + schema + ":" ; continue }
+            guard inside, line.hasPrefix("        "), !line.hasPrefix("         "), let colon = line.firstIndex(of: ":") else { continue }
+            result.insert(line[line.startIndex..<colon].trimmingCharacters(in: .whitespaces))
+        }
+        return result
+    }
+
+    /// Every field of GET /v1/status is in the Status schema (other tools read these names).
+    func testEveryStatusFieldIsDocumented() throws {
+        let documented = try schemaProperties("Status")
+        XCTAssertTrue(documented.contains("faults"), "\(documented)")
+        let daemon = try DaemonProcess.demo()
+        let fields = Set(try daemon.json("/v1/status").keys)
+        XCTAssertEqual(fields.subtracting(documented), [], "served but not documented")
+        XCTAssertEqual(documented.subtracting(fields), [], "documented but not served")
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+
     func testEveryDocumentedOperationIsServedAndViceVersa() throws {
         let spec = try documented()
         XCTAssertEqual(spec, Set(Endpoint.allCases.map { $0.method + " " + $0.path }))

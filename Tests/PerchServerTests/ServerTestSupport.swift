@@ -27,6 +27,7 @@ final class TestServer {
         router.add("POST", "/v1/echo", .echo)
         router.add("GET", "/v1/peer", .peer)
         router.add("GET", "/v1/events", .events)
+        router.add("GET", "/v1/answered", .answeredBeforeReturn)
         router.add("DELETE", "/v1/status", .status)
         server = try HTTPServer(listener: self.listener, configuration: configuration) { request, context in
             switch router.route(method: request.method, path: request.path) {
@@ -73,7 +74,7 @@ final class TestServer {
 }
 
 enum TestRoute {
-    case status, echo, peer, events
+    case status, echo, peer, events, answeredBeforeReturn
 
     func handle(_ request: HTTPRequest, _ context: RequestContext, _ streams: StreamRegistry) -> HandlerResult {
         switch self {
@@ -93,6 +94,13 @@ enum TestRoute {
             let stream = context.makeStream()
             streams.add(stream)
             return .stream(stream, status: .ok, headers: HTTPHeaders([("Content-Type", "application/x-ndjson")]))
+        case .answeredBeforeReturn:
+            // As when an upload's inference thread answers before the handler has returned.
+            let stream = context.makeStream()
+            streams.add(stream)
+            stream.send(Array("{\"answer\":42}\n".utf8))
+            stream.finish()
+            return .stream(stream, status: .ok, headers: HTTPHeaders([("Content-Type", "application/json")]))
         }
     }
 }

@@ -28,6 +28,22 @@ final class StreamingTests: XCTestCase {
         XCTAssertEqual(try client.readResponse().head.status.code, 200)
     }
 
+    /// Found by tools/load: POST /v1/infer was sometimes answered 500 when the model's thread
+    /// finished the stream before the handler had returned it.
+    func testAStreamFinishedBeforeTheHandlerReturnsIsDelivered() throws {
+        let server = try TestServer()
+        try server.start()
+        let client = try RawClient(path: server.path)
+        client.send(get("/v1/answered"))
+        let response = try client.readResponse()
+        XCTAssertEqual(response.head.status.code, 200)
+        XCTAssertEqual(response.body, Array("{\"answer\":42}\n".utf8))
+        guard let stream = server.streams.waitForStream() else { return XCTFail("no stream opened") }
+        XCTAssertEqual(server.streams.waitForClose(stream), .finished)
+        client.send(get("/v1/status"))
+        XCTAssertEqual(try client.readResponse().head.status.code, 200, "the connection stays usable")
+    }
+
     func testSlowStreamReaderIsCutOffWhileOthersAreServed() throws {
         var configuration = ServerConfiguration()
         configuration.streamBufferCap = 64 * 1024

@@ -1,7 +1,7 @@
 #!/bin/sh
 # /init of the device test VM: mounts, loads the virtual device drivers, creates a
-# simulated GPIO chip, runs the tests and powers off. Output goes to the serial console,
-# which the host reads.
+# simulated GPIO chip, runs the device tests, then the fault tests under a running perchd,
+# and powers off. Output goes to the serial console, which the host reads.
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
 mount -t proc proc /proc
@@ -21,5 +21,6 @@ export GPIO_SIM=/sys/devices/platform/$(cat $G/dev_name)/$GPIO_CHIP
 echo "vm-info: kernel $(uname -r) $(uname -m), gpio-sim chip $GPIO_CHIP"
 
 sh /guest-tests.sh
+sh /guest-faults.sh
 echo "vm-guest: done"
 poweroff -f

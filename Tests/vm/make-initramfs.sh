@@ -2,7 +2,7 @@
 # Builds the test VM's initramfs: busybox, the kernel modules the tests load (vivid,
 # snd-aloop, configfs, the out-of-tree gpio-sim), the embedded `perch` and `perchd` binaries
 # with the shared libraries they need, the default model (models/perch-av: model.tflite and
-# labels.txt only), ALSA's configuration, /init and the guest test script.
+# labels.txt only), ALSA's configuration, /init and the guest test scripts.
 #
 #   Tests/vm/make-initramfs.sh ARCH KERNEL_ROOT GPIO_SIM_KO OUTPUT     ARCH = x86_64|aarch64
 set -euo pipefail
@@ -89,6 +89,8 @@ mkdir -p "$tree/models/perch-av"
 cp "$repo/models/perch-av/model.tflite" "$repo/models/perch-av/labels.txt" "$tree/models/perch-av/"
 
 install -m 755 "$repo/Tests/vm/guest-init.sh" "$tree/init"
+install -m 644 "$repo/Tests/vm/guest-lib.sh" "$tree/guest-lib.sh"
 install -m 755 "$repo/Tests/vm/guest-tests.sh" "$tree/guest-tests.sh"
+install -m 755 "$repo/Tests/vm/guest-faults.sh" "$tree/guest-faults.sh"
 (cd "$tree" && find . | cpio -o -H newc --quiet | gzip -1) > "$output"
 echo "vm: initramfs $(du -h "$output" | cut -f1), ${#copied[@]} libraries, $(find "$tree/lib/modules" -name '*.ko' | wc -l) modules" >&2

@@ -40,6 +40,19 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
         return !droppedOne
     }
 
+    /// Appends `element` only if there is room: for elements that must each be answered
+    /// (inference jobs), where dropping one silently would leave its requester waiting.
+    /// false when the queue is full or closed; nothing is dropped or counted.
+    public func pushIfRoom(_ element: Element) -> Bool {
+        mutex.lock()
+        defer { mutex.unlock() }
+        guard !closed, stored < capacity else { return false }
+        storage[(head + stored) % capacity] = element
+        stored += 1
+        notEmpty.signal()
+        return true
+    }
+
     /// Takes the oldest element, waiting up to `timeoutMilliseconds` for one. Returns nil on
     /// timeout, or at once when the queue is closed and empty.
     public func pop(timeoutMilliseconds: Int) -> Element? {

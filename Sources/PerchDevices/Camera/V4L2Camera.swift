@@ -9,6 +9,7 @@ public final class V4L2Camera: FrameSource {
     public private(set) var format: FrameFormat
     public private(set) var state: DeviceState = .closed
     public private(set) var statistics = CaptureStatistics()
+    public private(set) var lastError: DeviceError?
     /// What the device reported at the last successful open.
     public private(set) var capabilities: CameraCapabilities?
     private var session: V4L2Session?
@@ -111,6 +112,7 @@ public final class V4L2Camera: FrameSource {
     private func handle(_ error: DeviceError, while action: String) {
         session?.close()
         session = nil
+        lastError = error
         state = backoff.stateAfter(error, device: "camera", while: action)
     }
 }

@@ -25,6 +25,8 @@ public protocol FrameSource: AnyObject {
     var format: FrameFormat { get }
     var state: DeviceState { get }
     var statistics: CaptureStatistics { get }
+    /// Why the device last closed or failed to open, while it is away or failed.
+    var lastError: DeviceError? { get }
 
     func start() throws(DeviceError)
     /// Waits up to `timeoutMs` for the next frame and passes it to `handler`. Returns false
@@ -32,4 +34,9 @@ public protocol FrameSource: AnyObject {
     func nextFrame(timeoutMs: Int, _ handler: (Frame) -> Void) throws(DeviceError) -> Bool
     /// Stops streaming and releases the device. Safe to call more than once.
     func stop()
+}
+
+extension FrameSource {
+    /// Synthetic and file sources never lose their device.
+    public var lastError: DeviceError? { nil }
 }

@@ -36,10 +36,17 @@ public protocol SampleSource: AnyObject {
     var format: AudioFormat { get }
     var state: DeviceState { get }
     var statistics: AudioStatistics { get }
+    /// Why the device last closed or failed to open, while it is away or failed.
+    var lastError: DeviceError? { get }
 
     func start() throws(DeviceError)
     /// Fills `buffer` with interleaved samples (whole frames) and returns the number of
     /// frames read; blocks until at least one period is available.
     func read(into buffer: UnsafeMutableBufferPointer<Int16>) throws(DeviceError) -> Int
     func stop()
+}
+
+extension SampleSource {
+    /// File sources never lose their device.
+    public var lastError: DeviceError? { nil }
 }

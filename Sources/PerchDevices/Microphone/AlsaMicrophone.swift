@@ -26,6 +26,7 @@ public final class AlsaMicrophone: SampleSource {
     public private(set) var configuration: AlsaConfiguration?
     public private(set) var state: DeviceState = .closed
     public private(set) var statistics = AudioStatistics()
+    public private(set) var lastError: DeviceError?
     private var pcm: AlsaPCM?
     private var backoff = Backoff()
 
@@ -125,6 +126,7 @@ public final class AlsaMicrophone: SampleSource {
     private func handle(_ error: DeviceError, while action: String) {
         pcm?.close()
         pcm = nil
+        lastError = error
         state = backoff.stateAfter(error, device: "microphone", while: action)
     }
 }

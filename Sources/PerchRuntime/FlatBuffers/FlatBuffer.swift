@@ -40,7 +40,10 @@ struct FlatBuffer {
         let (target, overflow) = offset.addingReportingOverflow(Int(exactly: relative) ?? Int.max)
         // An offset of 0 would point at itself; it is never valid for a table/vector.
         guard !overflow, relative != 0, target < count else {
-            throw ModelError.malformed(what: what, offset: offset)
+            // Past the end is what a truncated copy looks like: say so, with the size.
+            let past = overflow || target >= count
+            throw ModelError.malformed(what: what + (past ? " points past the end of the " + String(count)
+                                                             + "-byte file (truncated?)" : ""), offset: offset)
         }
         return target
     }

@@ -1,0 +1,171 @@
+#!/bin/sh
+# Faults under a running perchd, on the real drivers (issue 9): a GPIO chip that does not
+# exist at start, the camera unplugged and plugged back (vivid unbound from and rebound to
+# its platform driver through sysfs while perchd streams), and ALSA overruns from a stalled
+# daemon (SIGSTOP for 2 s, then SIGCONT). perchd must log each fault naming the device,
+# show it in /v1/status, keep inferring, and recover on its own.
+# Under TCG on a loaded host the guest can be starved for seconds: every wait is on a
+# condition with a generous timeout; the only fixed sleep is the 2 s stall itself.
+P=/bin/perch
+D=/bin/perchd
+cd /tmp
+. /guest-lib.sh
+faults_started=$(date +%s)
+
+SOCK=/tmp/perchd-faults.sock
+CONF=/tmp/perchd-faults.conf
+LOG=/tmp/perchd-faults.log
+STATUS=/tmp/perchd-faults-status.json
+MISSING_CHIP=perch-sim-absent
+VIVID=/sys/bus/platform/drivers/vivid
+
+cat > "$CONF" <<CONF
+[daemon]
+log-level = info
+
+[socket]
+path = $SOCK
+mode = 0600
+
+[camera]
+device = /dev/video0
+width = 320
+height = 240
+fps = 10
+format = rgb24
+
+[microphone]
+device = hw:Loopback,1,0
+rate = 16000
+channels = 1
+period = 320
+
+[model av]
+file = /models/perch-av/model.tflite
+input.0 = camera
+input.1 = microphone
+labels-file = /models/perch-av/labels.txt
+scores-output = 1
+attribution = image, audio
+attribution-output = 0
+rate = 2
+
+[rule av.person]
+on = 0.9
+
+# A chip label no gpio-sim chip has (the simulated one is perch-sim).
+[action person-led]
+rule = av.person
+chip = $MISSING_CHIP
+line = 0
+CONF
+
+# The status is compact JSON; sources and models are flat objects, so one per line after
+# splitting at "{". field NAME KEY: KEY of the source or model called NAME.
+refresh() { $P status --json --socket $SOCK > $STATUS 2>&1; }
+entry() { tr '{' '\n' < $STATUS | grep "\"name\": *\"$1\"" | head -1; }
+field() { entry "$1" | sed -n "s/.*\"$2\": *\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
+state_is() { [ "$(field "$1" state)" = "$2" ]; }
+above() { v=$(field "$1" "$2"); [ -n "$v" ] && [ "$v" -gt "$3" ]; }
+has_error() { entry "$1" | grep -q "\"last_error\": *\"[^\"]*$2"; }
+brief() { echo "$1: state $(field "$1" state), frames $(field "$1" frames), xruns $(field "$1" xruns)," \
+  "retries $(field "$1" retries), reconnects $(field "$1" reconnects); $(entry "$1" | sed -n 's/.*"last_error": *\(.*\)}.*/\1/p')"; }
+# until_status TENTHS COMMAND...: polls the status until COMMAND holds (or perchd is gone).
+until_status() {
+  limit=$1; shift
+  i=0
+  while [ $i -lt "$limit" ] && kill -0 $daemon 2>/dev/null; do
+    refresh && "$@" && return 0
+    usleep 500000; i=$((i + 5))
+  done
+  return 1
+}
+
+$D --config "$CONF" > $LOG 2>&1 &
+daemon=$!
+i=0
+while [ $i -lt 600 ] && [ ! -S $SOCK ] && kill -0 $daemon 2>/dev/null; do usleep 100000; i=$((i + 1)); done
+listening() { [ -S $SOCK ] && kill -0 $daemon 2>/dev/null; }
+check "faults: perchd starts with GPIO chip $MISSING_CHIP missing" "no socket after $((i / 10)) s" listening
+until_status 600 state_is camera running
+until_status 600 state_is microphone running
+until_status 600 above av inferences 0
+echo "vm-info: faults: $(brief camera)"
+echo "vm-info: faults: $(brief microphone)"
+
+# --- 3. GPIO chip missing at start ---
+echo "vm-info: faults: $(brief $MISSING_CHIP)"
+check "gpio chip missing at start: logged naming $MISSING_CHIP" "no warning or error line" \
+  grep -q "^<[0-4]>.*$MISSING_CHIP" $LOG
+chip_down() { s=$(field $MISSING_CHIP state); [ "$s" = failed ] || [ "$s" = waiting ]; }
+check "gpio chip missing at start: status shows $MISSING_CHIP failed" "$(entry $MISSING_CHIP)" chip_down
+check "gpio chip missing at start: last_error names it" "$(entry $MISSING_CHIP)" has_error $MISSING_CHIP $MISSING_CHIP
+check "gpio chip missing at start: model av infers (inferences > 0)" "inferences $(field av inferences)" \
+  above av inferences 0
+
+# --- 1. Camera unplugged and plugged back while perchd streams ---
+echo vivid.0 > $VIVID/unbind
+check "camera unplug: vivid.0 unbound through sysfs" "still bound" [ ! -e $VIVID/vivid.0 ]
+until_status 300 state_is camera waiting
+echo "vm-info: faults: unplugged: $(brief camera)"
+check "camera unplug: status shows camera waiting" "$(entry camera)" state_is camera waiting
+check "camera unplug: last_error names /dev/video0" "$(entry camera)" has_error camera /dev/video0
+check "camera unplug: perchd logs it naming /dev/video0" "no line" \
+  wait_for $LOG "^<[0-4]>camera.*/dev/video0.*disconnected" 300
+inferences0=$(field av inferences) mic0=$(field microphone frames) camera0=$(field camera frames)
+outage_progress() { above av inferences "$inferences0" && above microphone frames "$mic0"; }
+until_status 300 outage_progress
+inferences1=$(field av inferences) mic1=$(field microphone frames) camera1=$(field camera frames)
+echo "vm-info: faults: during the outage: inferences $inferences0 -> $inferences1, microphone frames $mic0 -> $mic1, camera frames $camera0 -> $camera1"
+check "camera unplug: model av keeps inferring during the outage" "inferences $inferences0 -> $inferences1" \
+  above av inferences "$inferences0"
+check "camera unplug: microphone keeps capturing during the outage" "frames $mic0 -> $mic1" \
+  above microphone frames "$mic0"
+camera_idle() { [ "$camera1" = "$camera0" ] && state_is camera waiting; }
+check "camera unplug: no camera frames during the outage" "frames $camera0 -> $camera1" camera_idle
+
+echo vivid.0 > $VIVID/bind
+check "camera replug: vivid.0 bound again" "not bound" [ -e $VIVID/vivid.0 ]
+until_status 600 state_is camera running
+echo "vm-info: faults: replugged: $(brief camera)"
+check "camera replug: status shows camera running" "$(entry camera)" state_is camera running
+check "camera replug: reconnects = 1" "$(entry camera)" [ "$(field camera reconnects)" = 1 ]
+check "camera replug: perchd logs the reconnection" "no line" wait_for $LOG "camera /dev/video0: reconnected" 300
+camera2=$(field camera frames)
+until_status 300 above camera frames "$camera2"
+check "camera replug: frames count again" "frames $camera2 -> $(field camera frames)" above camera frames "$camera2"
+
+# --- 2. ALSA overrun: the whole daemon stalled for 2 s, far beyond the 120 ms buffer ---
+# Once, under heavy host load (aarch64), the read after the stall failed with EIO rather
+# than EPIPE: perchd reopened the PCM (a retry and a reconnect in its status) and the
+# overrun was counted only because the reopened stream overran too. So a second stall is
+# allowed, as the loopback comparison allows attempts; the check's name says which worked.
+refresh
+xruns0=$(field microphone xruns)
+stall=1
+while :; do
+  kill -STOP $daemon
+  sleep 2
+  kill -CONT $daemon
+  until_status 300 above microphone xruns "${xruns0:-0}" && break
+  echo "vm-info: faults: no overrun counted after stall $stall: $(brief microphone)"
+  [ $stall -ge 2 ] && break
+  stall=$((stall + 1))
+done
+echo "vm-info: faults: after the stall: $(brief microphone)"
+check "mic stall: status counts the overrun (xruns ${xruns0:-?} -> $(field microphone xruns); stall $stall of 2)" "$(entry microphone)" \
+  above microphone xruns "${xruns0:-0}"
+check "mic stall: perchd logs the overrun naming hw:Loopback,1,0" "no line" \
+  wait_for $LOG "^<4>microphone hw:Loopback,1,0: overrun" 300
+mic2=$(field microphone frames) inferences2=$(field av inferences)
+mic_back() { state_is microphone running && above microphone frames "$mic2" && above av inferences "$inferences2"; }
+until_status 300 mic_back
+check "mic stall: microphone running and capturing again" "$(entry microphone)" mic_back
+check "mic stall: model av infers again" "inferences $inferences2 -> $(field av inferences)" above av inferences "$inferences2"
+
+kill -TERM $daemon
+wait $daemon
+status=$?
+show $LOG | grep -v "^  | <6>" | head -40
+check "faults: perchd exits 0 on SIGTERM after the faults" "status $status" [ $status -eq 0 ]
+echo "vm-info: fault checks took $(( $(date +%s) - faults_started )) s"
