@@ -83,10 +83,10 @@ final class DepthwiseConv2DKernel: Kernel {
         padRight = max(0, neededW - geometry.inWidth - geometry.padLeft)
         let usePadding = geometry.padTop > 0 || geometry.padLeft > 0 || padBottom > 0 || padRight > 0
         paddedWidth = usePadding ? geometry.inWidth + geometry.padLeft + padRight : geometry.inWidth
-        if usePadding && filterIsConstant && geometry.outHeight > 0 && geometry.outWidth > 0 {
-            let height = geometry.inHeight + geometry.padTop + padBottom
-            padded = OwnedBuffer(count: height * paddedWidth * geometry.inChannels + 16,
-                                 initialValue: Int8(truncatingIfNeeded: inputZeroPoint))
+        if usePadding && filterIsConstant && geometry.outHeight > 0 && geometry.outWidth > 0,
+           let count = DepthwiseConv2DKernel.paddedImageCount(geometry, height: geometry.inHeight + geometry.padTop + padBottom,
+                                                             width: paddedWidth) {
+            padded = OwnedBuffer(count: count + 16, initialValue: Int8(truncatingIfNeeded: inputZeroPoint))
         } else {
             padded = nil
         }
@@ -401,6 +401,18 @@ final class DepthwiseConv2DKernel: Kernel {
 }
 
 extension DepthwiseConv2DKernel {
+    /// Elements of one zero-point-padded image, or nil when that copy would be out of
+    /// proportion to the image. A huge stride or dilation in a corrupt or hostile file makes
+    /// the padding alone gigabytes (found by fuzzing); such layers take the bounds-checked
+    /// paths, which skip out-of-image taps as the reference does, instead.
+    static func paddedImageCount(_ g: Geometry, height: Int, width: Int) -> Int? {
+        let (area, areaOverflow) = height.multipliedReportingOverflow(by: width)
+        let (count, countOverflow) = area.multipliedReportingOverflow(by: g.inChannels)
+        let image = g.inHeight * g.inWidth * g.inChannels
+        guard !areaOverflow, !countOverflow, count <= 4 * image + (1 << 16) else { return nil }
+        return count
+    }
+
     /// TFLite Micro's reference loop, transcribed.
     func invokeReference() {
         for b in 0..<g.batches {
