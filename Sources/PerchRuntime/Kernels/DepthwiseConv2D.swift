@@ -36,6 +36,8 @@ final class DepthwiseConv2DKernel: Kernel {
     let interiorOffsets: OwnedBuffer<Int32>?
     /// Input offsets of each window tap in the (padded) input, row-major over the window.
     let tapInputOffsets: OwnedBuffer<Int>
+    /// False when a tap's offset overflows Int (a corrupt dilation); prepare then refuses the model.
+    let tapOffsetsFit: Bool
     /// The input surrounded by its zero point wherever a window leaves the image (nil when
     /// no window does): a tap there multiplies (zp - zp) = 0, exactly what the reference's
     /// skipped tap contributes, so every output pixel takes the same path.
@@ -92,12 +94,23 @@ final class DepthwiseConv2DKernel: Kernel {
         }
         let layoutWidth = padded != nil ? paddedWidth : geometry.inWidth
         tapInputOffsets = OwnedBuffer(count: taps, initialValue: 0)
+        // Checked: a hostile dilation times a huge row would overflow; prepare refuses it.
+        var offsetsFit = true
         for fy in 0..<geometry.filterHeight {
             for fx in 0..<geometry.filterWidth {
-                tapInputOffsets[fy * geometry.filterWidth + fx] =
-                    (fy * geometry.dilationH * layoutWidth + fx * geometry.dilationW) * geometry.inChannels
+                let offset = fy.multipliedReportingOverflow(by: geometry.dilationH)
+                let row = offset.partialValue.multipliedReportingOverflow(by: layoutWidth)
+                let column = fx.multipliedReportingOverflow(by: geometry.dilationW)
+                let pixel = row.partialValue.addingReportingOverflow(column.partialValue)
+                let bytes = pixel.partialValue.multipliedReportingOverflow(by: geometry.inChannels)
+                if offset.overflow || row.overflow || column.overflow || pixel.overflow || bytes.overflow {
+                    offsetsFit = false
+                } else {
+                    tapInputOffsets[fy * geometry.filterWidth + fx] = bytes.partialValue
+                }
             }
         }
+        tapOffsetsFit = offsetsFit
         var fits = true
         for i in 0..<(taps * geometry.outChannels) where filter[i] == -128 { fits = false; break }
         tapPairsFitInt16 = fits
@@ -499,7 +512,7 @@ func prepareDepthwiseConv2D(_ context: PrepareContext) throws(ModelError) -> Dep
     let bias = try context.optionalBias(2, count: g.outChannels)
     let activation = try context.activationRange(options.activation, output: output, scale: outputScale,
                                                  zeroPoint: outputZeroPoint)
-    return DepthwiseConv2DKernel(
+    let kernel = DepthwiseConv2DKernel(
         geometry: g, input: UnsafePointer(input.pointer(as: Int8.self)),
         filter: UnsafePointer(filter.pointer(as: Int8.self)), bias: bias.map { UnsafePointer($0) },
         output: output.pointer(as: Int8.self), inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint,
@@ -507,6 +520,10 @@ func prepareDepthwiseConv2D(_ context: PrepareContext) throws(ModelError) -> Dep
         channelMultipliers: context.channelMultipliers(inputScale: inputScale, filterScales: scales,
                                                        outputScale: outputScale, channels: g.outChannels),
         filterIsConstant: filter.isConstant, kernelPath: context.kernelPath)
+    guard kernel.tapOffsetsFit else {
+        throw context.fail("dilation \(g.dilationH)×\(g.dilationW) over a \(g.inWidth)-pixel row of \(g.inChannels) channels overflows the address range")
+    }
+    return kernel
 }
 
 /// One output pixel whose window lies inside the (padded) image, channels 0..<channels (a
