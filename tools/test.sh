@@ -12,7 +12,8 @@
 # 5. device tests in a VM per architecture (Tests/vm/run.sh): the embedded perch against
 #    vivid, snd-aloop and gpio-sim in a Debian kernel under qemu-system (TCG)
 # 6. load test: the embedded x86_64 perchd --demo under 200 clients (tools/load/run.sh)
-# 7. swift test under AddressSanitizer and ThreadSanitizer (tools/sanitize.sh)
+# 7. fuzzing: tools/fuzz/run.sh --short (libFuzzer, ~30 s per parser)
+# 8. swift test under AddressSanitizer and ThreadSanitizer (tools/sanitize.sh)
 # Both embedded builds also run every sample of the reference models (../shared/models),
 # of the models shipped in models/ and of the single-operator models
 # (Tests/PerchRuntimeTests/OpModels) through `perch model run` (tools/check-models.sh) and
@@ -166,6 +167,18 @@ else
   record "load test (no embedded x86_64 perchd to run)" 1
 fi
 # ---- end of load test --------------------------------------------------------------------
+
+# ---- fuzzing (tools/fuzz/run.sh --short) --------------------------------------------------
+# libFuzzer + ASan builds of the model loader, HTTP request, JSON and config parsers, ~30 s
+# each on their seed corpus; a target passes when it runs its time without a finding. Adds
+# about 4 min on a clean clone (~100 s building the instrumented modules, 4 x 30 s fuzzing).
+step "fuzzing, short runs (tools/fuzz/run.sh --short)"
+start=$(date +%s)
+tools/fuzz/run.sh --short > "$logs/fuzz.log" 2>&1
+status=$?
+grep -E "^fuzz-|^FAILED|^skip" "$logs/fuzz.log"
+count_summary "fuzzing ($(( $(date +%s) - start )) s)" "$logs/fuzz.log" "$status"
+# ---- end fuzzing ----------------------------------------------------------------------------
 
 # ---- sanitizers: swift test under AddressSanitizer (+LeakSanitizer) and ThreadSanitizer ----
 # tools/sanitize.sh builds into .build-asan / .build-tsan and ends with

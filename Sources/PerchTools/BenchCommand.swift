@@ -7,11 +7,14 @@ import PerchRuntime
 /// (tools/bench/compare.py reads `median_ms`). `perch bench --kernel gemm` times the GEMM
 /// micro-kernel alone (instruction counts per MAC under QEMU: tools/bench/insncount.sh).
 enum BenchCommand {
-    static let usage = "Usage: perch bench MODEL [--runs N] [--threads N] [--json] [--operator I] [--kernel-path widening|sdot|vnni]\n"
+    static let usage = "Usage: perch bench MODEL [--runs N | --batches N] [--batch B] [--threads N] [--json] [--operator I] [--kernel-path widening|sdot|vnni]\n"
         + "       perch bench --kernel gemm [--m M --n N --k K] [--runs N] [--kernel-path …]\n"
 
     static let options: [OptionSpec] = [
         .value("runs", valueName: "N", help: "timed inferences (default: as many as fit in ~1 s, at least 20)"),
+        .value("batch", valueName: "B", help: "inferences per clock reading (default: as many as take ~1 ms, at most --runs)"),
+        .value("batches", valueName: "N", help: "timed batches (instead of --runs: N × B inferences)"),
+        .value("batch-ms", valueName: "MS", help: "target duration of one batch for the default --batch (default 1)"),
         .value("threads", valueName: "N", help: "threads for one inference (only 1 is implemented)"),
         .flag("json", help: "print one JSON object"),
         .flag("no-operators", help: "skip the per-operator pass"),
@@ -99,23 +102,15 @@ enum BenchCommand {
             return 0
         }
         for _ in 0..<warmup { interpreter.invoke() }
-        // Enough runs for about a second unless told, at least 20.
-        let count: Int
-        if let runs { count = runs } else {
-            let start = perch_monotonic_ns()
-            interpreter.invoke()
-            let one = max(Int64(1), perch_monotonic_ns() - start)
-            count = min(100_000, max(20, Int(1_000_000_000 / one)))
+        let timing: BenchTiming
+        switch batchPlan(parsed, runs: runs, { interpreter.invoke() }) {
+        case .success(let t): timing = t
+        case .failure(let e): return fail(e.message, status: 2)
         }
-        var times = [Int64](repeating: 0, count: count)
-        for i in 0..<count {
-            let start = perch_monotonic_ns()
-            interpreter.invoke()
-            times[i] = perch_monotonic_ns() - start
-        }
-        times.sort()
-        let median = Double(times[count / 2]) / 1e6
-        let minimum = Double(times[0]) / 1e6
+        let perCall = timing.run { interpreter.invoke() }
+        let count = timing.batch * timing.batches
+        let median = perCall[perCall.count / 2] / 1e6
+        let minimum = perCall[0] / 1e6
 
         // Per operator: a second pass through the timing hook, median of each operator.
         let ops = interpreter.operatorCount
@@ -140,6 +135,7 @@ enum BenchCommand {
         if parsed.has("json") {
             var text = "{\"model\": " + jsonString(path) + ", \"median_ms\": " + fixed(median, 6)
                 + ", \"min_ms\": " + fixed(minimum, 6) + ", \"runs\": " + String(count)
+                + ", \"batch\": " + String(timing.batch) + ", \"batches\": " + String(timing.batches)
                 + ", \"threads\": 1, \"macs\": " + String(macs) + ", \"gmacs_per_s\": " + fixed(gmacs, 3)
                 + ", \"kernel_path\": " + jsonString(runtimeOptions.kernelPath.name)
                 + ", \"build\": " + jsonString(PerchVersion.architecture + " " + PerchVersion.buildMode)
@@ -156,7 +152,8 @@ enum BenchCommand {
         printLine("model: " + path)
         printLine("kernel path: " + runtimeOptions.kernelPath.name + " (" + PerchVersion.architecture + ", "
                   + PerchVersion.buildMode + "), threads: 1")
-        printLine("runs: " + String(count) + ", median " + fixed(median, 4) + " ms, min " + fixed(minimum, 4) + " ms")
+        printLine("runs: " + String(count) + " in " + String(timing.batches) + " batches of " + String(timing.batch)
+                  + ", median " + fixed(median, 6) + " ms, min " + fixed(minimum, 6) + " ms")
         printLine("multiply-accumulates: " + String(macs) + ", " + fixed(gmacs, 2) + " GMAC/s")
         if !parsed.has("no-operators") {
             // By operator type, then each operator.
@@ -194,6 +191,42 @@ enum BenchCommand {
             }
         }
         return 0
+    }
+
+    struct PlanError: Error { let message: String }
+
+    /// Batch size and count from --runs / --batches / --batch / --batch-ms. The batch size is
+    /// measured (nanosecondsPerCall) only when not given; with --runs and --batch nothing runs
+    /// here, so instruction counts under QEMU stay deterministic (tools/bench/insncount.sh).
+    static func batchPlan(_ parsed: ParsedArguments, runs: Int?, _ body: () -> Void) -> Result<BenchTiming, PlanError> {
+        var batch: Int? = nil
+        if let text = parsed.value("batch") {
+            guard let b = positiveInt(text) else { return .failure(PlanError(message: "--batch takes a positive number")) }
+            batch = b
+        }
+        var batches: Int? = nil
+        if let text = parsed.value("batches") {
+            guard let n = positiveInt(text) else { return .failure(PlanError(message: "--batches takes a positive number")) }
+            guard runs == nil else { return .failure(PlanError(message: "give --runs or --batches, not both")) }
+            batches = n
+        }
+        var target = BenchTiming.defaultBatchNanoseconds
+        if let text = parsed.value("batch-ms") {
+            guard let ms = parseDouble(text), ms > 0, ms <= 10_000 else {
+                return .failure(PlanError(message: "--batch-ms takes milliseconds (0 < MS ≤ 10000)"))
+            }
+            target = Int64(ms * 1e6)
+        }
+        var perCall: Double? = nil
+        if batch == nil || (runs == nil && batches == nil) {
+            perCall = BenchTiming.nanosecondsPerCall(body)
+        }
+        var size = batch ?? BenchTiming.batchSize(perCall: perCall ?? 1, target: target)
+        if let batches { return .success(BenchTiming(batch: size, batches: batches)) }
+        // Enough inferences for about a second unless told, at least 20.
+        let total = runs ?? min(10_000_000, max(20, Int(1e9 / (perCall ?? 1))))
+        size = min(size, total)
+        return .success(BenchTiming(batch: size, batches: max(1, total / size)))
     }
 
     /// Deterministic pseudo-random bytes in every input (xorshift).

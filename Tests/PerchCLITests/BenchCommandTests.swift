@@ -34,6 +34,26 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(operators.map { $0["op"] as? String }, ["RESHAPE", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "SOFTMAX"])
     }
 
+    func testBatchesOfCalls() throws {
+        let model = try sharedModel("hello_world_int8")
+        let result = try runProduct("perch", ["bench", model.path, "--json", "--no-operators", "--runs", "6",
+                                              "--batch", "3"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let object = try json(result.stdout)
+        XCTAssertEqual(object["batch"] as? Int, 3)
+        XCTAssertEqual(object["batches"] as? Int, 2)
+        XCTAssertEqual(object["runs"] as? Int, 6)
+        let byBatches = try json(try runProduct("perch", ["bench", model.path, "--json", "--no-operators",
+                                                          "--batches", "4", "--batch", "5"]).stdout)
+        XCTAssertEqual(byBatches["runs"] as? Int, 20)
+        // Without --batch, a batch is as many calls as take about --batch-ms.
+        let auto = try json(try runProduct("perch", ["bench", model.path, "--json", "--no-operators", "--batches", "3",
+                                                     "--batch-ms", "0.5"]).stdout)
+        XCTAssertGreaterThan(try XCTUnwrap(auto["batch"] as? Int), 1)
+        XCTAssertEqual(try runProduct("perch", ["bench", model.path, "--runs", "4", "--batches", "2"]).status, 2)
+        XCTAssertEqual(try runProduct("perch", ["bench", model.path, "--batch", "0"]).status, 2)
+    }
+
     func testTextReportAndForcedPortablePath() throws {
         let model = try sharedModel("hello_world_int8")
         let result = try runProduct("perch", ["bench", model.path, "--runs", "3", "--kernel-path", "widening"])

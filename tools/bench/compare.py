@@ -3,15 +3,22 @@
 kernels without delegates) and TensorFlow Lite Micro, on every model in the shared models
 folder. Prints a table of median milliseconds per inference and the ratios.
 
-    tools/bench/compare.sh [--runs N] [--rounds N] [--json FILE]   (makes the venv, builds Perch)
+    tools/bench/compare.sh [--batches N] [--batch-ms MS] [--rounds N] [--json FILE]   (makes the venv, builds Perch)
     compare.py --perch .build/release/perch [--models DIR] ...
 
 Every runtime is timed in the same process run, in alternating rounds (Perch, XNNPACK,
 built-in, TFLite Micro, again...), and each runtime's figure is the lowest of its per-round
-medians, so slow drift of a shared machine hits all of them alike. Perch is timed by
-`perch bench MODEL --json` (its own loop around `invoke()`); the others by a Python loop
-around `invoke()` (their call overhead, ~1-3 us, is included: it is what a user pays).
+medians, so slow drift of a shared machine hits all of them alike.
+
+All four are timed the same way, in batches: back-to-back calls are doubled until they take
+>= 100 us to estimate one call, a batch is as many calls as take --batch-ms (default 1 ms),
+each batch's figure is its time divided by its calls, and the runtime's figure is the median
+over --batches batches. (A clock reading per call would add tens of nanoseconds to every
+call: as much as a 288-MAC model takes.) Perch is timed by `perch bench MODEL --json
+--batches N --batch-ms MS` (its own loop around `invoke()`); the others by a Python loop
+around `invoke()` (their call overhead, ~0.1-3 us, is included: it is what a user pays).
 """
+import math
 import argparse
 import json
 import os
@@ -23,22 +30,35 @@ import time
 import numpy as np
 
 
-def perch_median(perch, model, runs):
-    out = subprocess.run([*perch.split(), "bench", model, "--json", "--no-operators", "--runs", str(runs)],
+def perch_median(perch, model, batches, batch_ms):
+    out = subprocess.run([*perch.split(), "bench", model, "--json", "--no-operators", "--batches", str(batches),
+                          "--batch-ms", str(batch_ms)],
                          check=True, capture_output=True, text=True).stdout
     info = json.loads(out.strip().splitlines()[-1])
     return info["median_ms"], info
 
 
-def time_loop(invoke, runs, warmup=5):
+def time_batches(invoke, batches, batch_ms, warmup=5):
+    """Median ms per call over `batches` batches of back-to-back calls (perch bench's method)."""
     for _ in range(warmup):
         invoke()
-    times = []
-    for _ in range(runs):
+    calls = 1
+    while True:
         t = time.perf_counter_ns()
-        invoke()
-        times.append(time.perf_counter_ns() - t)
-    return statistics.median(times) / 1e6
+        for _ in range(calls):
+            invoke()
+        elapsed = time.perf_counter_ns() - t
+        if elapsed >= 100_000 or calls >= 1 << 24:
+            break
+        calls *= 2
+    batch = max(1, math.ceil(batch_ms * 1e6 / (max(elapsed, 1) / calls)))
+    per_call = []
+    for _ in range(batches):
+        t = time.perf_counter_ns()
+        for _ in range(batch):
+            invoke()
+        per_call.append((time.perf_counter_ns() - t) / batch)
+    return statistics.median(per_call) / 1e6
 
 
 def random_input(shape, dtype, rng):
@@ -105,13 +125,13 @@ class Micro:
         self.interpreter.invoke()
 
 
-def measure(name, factory, runs):
+def measure(name, factory, batches, batch_ms):
     try:
         runtime = factory()
     except Exception as e:  # e.g. desktop TFLite rejects person_detect's bias quantized_dimension
         return None, type(e).__name__ + ": " + str(e).splitlines()[0][:100] if str(e) else type(e).__name__
     try:
-        return time_loop(runtime.invoke, runs), None
+        return time_batches(runtime.invoke, batches, batch_ms), None
     except Exception as e:
         return None, type(e).__name__ + ": " + str(e)[:100]
 
@@ -121,7 +141,8 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser.add_argument("--perch", default=os.path.join(here, "..", "..", ".build", "release", "perch"))
     parser.add_argument("--models", default=os.path.join(here, "..", "..", "..", "shared", "models"))
-    parser.add_argument("--runs", type=int, default=300, help="timed inferences per round (TFLite Micro: a fifth)")
+    parser.add_argument("--batches", type=int, default=30, help="timed batches per runtime and round")
+    parser.add_argument("--batch-ms", type=float, default=1.0, help="duration of one batch (calls per batch follow)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", action="append", help="model folder names to run (default: all)")
     parser.add_argument("--json", help="also write the figures to this file")
@@ -144,12 +165,12 @@ def main():
         notes = {}
         for _ in range(args.rounds):
             figures = {}
-            figures["perch"], info = perch_median(args.perch, path, args.runs)
+            figures["perch"], info = perch_median(args.perch, path, args.batches, args.batch_ms)
             notes["perch_path"] = info["kernel_path"]
             notes["macs"] = info["macs"]
-            figures["xnnpack"], notes_x = measure("xnnpack", lambda: LiteRT(litert_path, True), args.runs)
-            figures["builtin"], notes_b = measure("builtin", lambda: LiteRT(litert_path, False), args.runs)
-            figures["tflm"], notes_m = measure("tflm", lambda: Micro(path, inputs), max(20, args.runs // 5))
+            figures["xnnpack"], notes_x = measure("xnnpack", lambda: LiteRT(litert_path, True), args.batches, args.batch_ms)
+            figures["builtin"], notes_b = measure("builtin", lambda: LiteRT(litert_path, False), args.batches, args.batch_ms)
+            figures["tflm"], notes_m = measure("tflm", lambda: Micro(path, inputs), args.batches, args.batch_ms)
             for r, why in (("xnnpack", notes_x), ("builtin", notes_b), ("tflm", notes_m)):
                 if why:
                     notes[r] = why
@@ -163,8 +184,8 @@ def main():
     def fmt(v, digits=4):
         return f"{v:.{digits}f}" if v is not None else "n/a"
 
-    print("Host, one thread, median ms per inference (lowest of %d rounds of %d runs); Perch kernel path: %s"
-          % (args.rounds, args.runs, ", ".join(sorted({r["notes"].get("perch_path", "?") for r in results.values()}))))
+    print("Host, one thread, median ms per inference (lowest of %d rounds of %d batches of ~%g ms); Perch kernel path: %s"
+          % (args.rounds, args.batches, args.batch_ms, ", ".join(sorted({r["notes"].get("perch_path", "?") for r in results.values()}))))
     print()
     print("| model | MACs | Perch | LiteRT+XNNPACK | LiteRT built-in | TFLite Micro | Perch / XNNPACK | Perch / built-in | TFLM / Perch |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")

@@ -3,7 +3,7 @@
 # Makes a venv under $PERCH_CACHE (default .cache) with tools/bench/requirements.txt, builds
 # the host release (`swift build -c release`) unless PERCH is given, and runs compare.py.
 #
-#   tools/bench/compare.sh [compare.py options: --runs N --rounds N --only MODEL --json FILE]
+#   tools/bench/compare.sh [compare.py options: --batches N --batch-ms MS --rounds N --only MODEL --json FILE]
 #   PERCH="cross/run.sh ..." is not meaningful here: timings are for this machine.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)

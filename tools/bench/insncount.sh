@@ -76,9 +76,11 @@ for dir in "$models"/*/; do
   [ -f "$model" ] || continue
   for cpu in "${cpus[@]}"; do
     runs=20
-    a=$(count "$cpu" bench "$model" --runs 1 --warmup 0 --no-operators)
-    b=$(count "$cpu" bench "$model" --runs $((runs + 1)) --warmup 0 --no-operators)
-    info=$(qemu-aarch64 -L "$sysroot" -cpu "$cpu" "$perch" bench "$model" --runs 1 --warmup 0 --no-operators --json)
+    # One batch each (--batch = --runs): no batch-size calibration, and the difference is R
+    # back-to-back invoke() calls between one pair of clock reads.
+    a=$(count "$cpu" bench "$model" --runs 1 --batch 1 --warmup 0 --no-operators)
+    b=$(count "$cpu" bench "$model" --runs $((runs + 1)) --batch $((runs + 1)) --warmup 0 --no-operators)
+    info=$(qemu-aarch64 -L "$sysroot" -cpu "$cpu" "$perch" bench "$model" --runs 1 --batch 1 --warmup 0 --no-operators --json)
     python3 - "$name" "$cpu" "$a" "$b" "$runs" "$info" <<'PY'
 import json, sys
 name, cpu, a, b, runs, info = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), json.loads(sys.argv[6])

@@ -8,7 +8,9 @@ public final class Interpreter {
     private let arena: AlignedAllocation
     /// All tensors of subgraph 0, data pointers resolved.
     public let tensors: [Tensor]
-    private let kernels: [any Kernel]
+    private let kernels: [Kernel]
+    /// The kernels' executors unretained (`kernels` owns them), for `invoke()`'s loop.
+    private let calls: UnsafeMutablePointer<Unmanaged<Kernel>>
 
     public let arenaBytes: Int
     public let operatorCounts: [(name: String, count: Int)]
@@ -30,7 +32,7 @@ public final class Interpreter {
         multiplyAccumulates = model.multiplyAccumulates
         Interpreter.initializeVariables(model, tensors)
 
-        var prepared: [any Kernel] = []
+        var prepared: [Kernel] = []
         prepared.reserveCapacity(model.operatorCount)
         for node in 0..<model.operatorCount {
             let opcode = model.graph.operators[node].opcode
@@ -43,7 +45,11 @@ public final class Interpreter {
             prepared.append(try makeKernel(context))
         }
         kernels = prepared
+        calls = .allocate(capacity: max(prepared.count, 1))
+        for (i, kernel) in prepared.enumerated() { (calls + i).initialize(to: .passUnretained(kernel.executor)) }
     }
+
+    deinit { calls.deallocate() }
 
     /// Variable tensors (state kept across invocations) start at their initial value
     /// from the file if it has one, otherwise at the quantized zero.
@@ -65,8 +71,11 @@ public final class Interpreter {
 
     /// Runs every operator once, in order. Write the inputs first; read the outputs after.
     public func invoke() {
-        for kernel in kernels {
-            kernel.invoke()
+        let count = kernels.count
+        var i = 0
+        while i < count {
+            calls[i]._withUnsafeGuaranteedRef { $0.invoke() }
+            i &+= 1
         }
     }
 

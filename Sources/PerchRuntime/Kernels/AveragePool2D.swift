@@ -6,7 +6,7 @@ final class AveragePool2DKernel: Kernel {
 
     init(_ prepared: PreparedPool) { p = prepared }
 
-    func invoke() {
+    override func invoke() {
         let g = p.geometry
         var out = p.output
         for b in 0..<g.batches {

@@ -66,6 +66,7 @@ final class BatchMatMulKernel: Kernel {
                                             outputZeroPoint: outputZeroPoint, min: -128, max: 127))
             }
         }
+        super.init()
         if rhsIsConstant {
             let constantTerm = Int32(truncatingIfNeeded: geometry.depth) &* lhsOffset &* rhsOffset
             for s in 0..<geometry.rhsSlices {
@@ -95,7 +96,7 @@ final class BatchMatMulKernel: Kernel {
         return UnsafePointer(scratch)
     }
 
-    func invoke() {
+    override func invoke() {
         let m = g.rows, n = g.cols, k = g.depth
         let constantTerm = Int32(truncatingIfNeeded: k) &* lhsOffset &* rhsOffset
         var out = output

@@ -22,7 +22,7 @@ final class ConcatenationKernel: Kernel {
         self.outerCount = outerCount
     }
 
-    func invoke() {
+    override func invoke() {
         var out = output
         for o in 0..<outerCount {
             for part in parts {
@@ -76,12 +76,20 @@ func prepareConcatenation(_ context: PrepareContext) throws(ModelError) -> Conca
             if s != outScale || z != outZeroPoint {
                 let scale = s * (1 / outScale)
                 let bias = -Float(z) * scale
+                // Valid scales can still have an infinite ratio (a subnormal output scale;
+                // found by fuzzing), which no table can express.
+                guard scale.isFinite && bias.isFinite else {
+                    throw context.fail("input \(i) scale \(s) over output scale \(outScale) is not a finite ratio")
+                }
                 let range = quantizedTypeRange(output.type) ?? ActivationRange(min: -128, max: 127)
                 let lut = OwnedBuffer<UInt8>(count: 256, initialValue: 0)
                 for raw in 0..<256 {
                     let x = output.type == .int8 ? Float(Int8(truncatingIfNeeded: raw)) : Float(raw)
-                    let v = Int32((x * scale + bias).rounded(.toNearestOrAwayFromZero)) &+ outZeroPoint
-                    lut[raw] = UInt8(truncatingIfNeeded: min(max(v, range.min), range.max))
+                    // A huge finite ratio saturates here (Int32(_:) would trap); the output
+                    // range clamps it the same way.
+                    let scaled = min(max((x * scale + bias).rounded(.toNearestOrAwayFromZero), -4294967296), 4294967296)
+                    let v = Int64(scaled) + Int64(outZeroPoint)
+                    lut[raw] = UInt8(truncatingIfNeeded: min(max(v, Int64(range.min)), Int64(range.max)))
                 }
                 table = lut
             }

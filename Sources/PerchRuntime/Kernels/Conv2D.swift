@@ -67,6 +67,7 @@ final class Conv2DKernel: Kernel {
         } else {
             gemm = nil
         }
+        super.init()
         computeZeroPointCorrection()
     }
 
@@ -80,7 +81,7 @@ final class Conv2DKernel: Kernel {
         }
     }
 
-    func invoke() {
+    override func invoke() {
         if let gemm {
             invokeGemm(gemm)
             return

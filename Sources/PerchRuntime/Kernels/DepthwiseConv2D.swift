@@ -36,6 +36,8 @@ final class DepthwiseConv2DKernel: Kernel {
     let interiorOffsets: OwnedBuffer<Int32>?
     /// Input offsets of each window tap in the (padded) input, row-major over the window.
     let tapInputOffsets: OwnedBuffer<Int>
+    /// False when a tap's offset overflows Int (a corrupt dilation); prepare then refuses the model.
+    let tapOffsetsFit: Bool
     /// The input surrounded by its zero point wherever a window leaves the image (nil when
     /// no window does): a tap there multiplies (zp - zp) = 0, exactly what the reference's
     /// skipped tap contributes, so every output pixel takes the same path.
@@ -83,21 +85,32 @@ final class DepthwiseConv2DKernel: Kernel {
         padRight = max(0, neededW - geometry.inWidth - geometry.padLeft)
         let usePadding = geometry.padTop > 0 || geometry.padLeft > 0 || padBottom > 0 || padRight > 0
         paddedWidth = usePadding ? geometry.inWidth + geometry.padLeft + padRight : geometry.inWidth
-        if usePadding && filterIsConstant && geometry.outHeight > 0 && geometry.outWidth > 0 {
-            let height = geometry.inHeight + geometry.padTop + padBottom
-            padded = OwnedBuffer(count: height * paddedWidth * geometry.inChannels + 16,
-                                 initialValue: Int8(truncatingIfNeeded: inputZeroPoint))
+        if usePadding && filterIsConstant && geometry.outHeight > 0 && geometry.outWidth > 0,
+           let count = DepthwiseConv2DKernel.paddedImageCount(geometry, height: geometry.inHeight + geometry.padTop + padBottom,
+                                                             width: paddedWidth) {
+            padded = OwnedBuffer(count: count + 16, initialValue: Int8(truncatingIfNeeded: inputZeroPoint))
         } else {
             padded = nil
         }
         let layoutWidth = padded != nil ? paddedWidth : geometry.inWidth
         tapInputOffsets = OwnedBuffer(count: taps, initialValue: 0)
+        // Checked: a hostile dilation times a huge row would overflow; prepare refuses it.
+        var offsetsFit = true
         for fy in 0..<geometry.filterHeight {
             for fx in 0..<geometry.filterWidth {
-                tapInputOffsets[fy * geometry.filterWidth + fx] =
-                    (fy * geometry.dilationH * layoutWidth + fx * geometry.dilationW) * geometry.inChannels
+                let offset = fy.multipliedReportingOverflow(by: geometry.dilationH)
+                let row = offset.partialValue.multipliedReportingOverflow(by: layoutWidth)
+                let column = fx.multipliedReportingOverflow(by: geometry.dilationW)
+                let pixel = row.partialValue.addingReportingOverflow(column.partialValue)
+                let bytes = pixel.partialValue.multipliedReportingOverflow(by: geometry.inChannels)
+                if offset.overflow || row.overflow || column.overflow || pixel.overflow || bytes.overflow {
+                    offsetsFit = false
+                } else {
+                    tapInputOffsets[fy * geometry.filterWidth + fx] = bytes.partialValue
+                }
             }
         }
+        tapOffsetsFit = offsetsFit
         var fits = true
         for i in 0..<(taps * geometry.outChannels) where filter[i] == -128 { fits = false; break }
         tapPairsFitInt16 = fits
@@ -135,7 +148,7 @@ final class DepthwiseConv2DKernel: Kernel {
         }
     }
 
-    func invoke() {
+    override func invoke() {
         if let stage, let interiorOffsets {
             invokeWindows(stage, interiorOffsets)
         } else if let stage {
@@ -401,6 +414,18 @@ final class DepthwiseConv2DKernel: Kernel {
 }
 
 extension DepthwiseConv2DKernel {
+    /// Elements of one zero-point-padded image, or nil when that copy would be out of
+    /// proportion to the image. A huge stride or dilation in a corrupt or hostile file makes
+    /// the padding alone gigabytes (found by fuzzing); such layers take the bounds-checked
+    /// paths, which skip out-of-image taps as the reference does, instead.
+    static func paddedImageCount(_ g: Geometry, height: Int, width: Int) -> Int? {
+        let (area, areaOverflow) = height.multipliedReportingOverflow(by: width)
+        let (count, countOverflow) = area.multipliedReportingOverflow(by: g.inChannels)
+        let image = g.inHeight * g.inWidth * g.inChannels
+        guard !areaOverflow, !countOverflow, count <= 4 * image + (1 << 16) else { return nil }
+        return count
+    }
+
     /// TFLite Micro's reference loop, transcribed.
     func invokeReference() {
         for b in 0..<g.batches {
@@ -487,7 +512,7 @@ func prepareDepthwiseConv2D(_ context: PrepareContext) throws(ModelError) -> Dep
     let bias = try context.optionalBias(2, count: g.outChannels)
     let activation = try context.activationRange(options.activation, output: output, scale: outputScale,
                                                  zeroPoint: outputZeroPoint)
-    return DepthwiseConv2DKernel(
+    let kernel = DepthwiseConv2DKernel(
         geometry: g, input: UnsafePointer(input.pointer(as: Int8.self)),
         filter: UnsafePointer(filter.pointer(as: Int8.self)), bias: bias.map { UnsafePointer($0) },
         output: output.pointer(as: Int8.self), inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint,
@@ -495,6 +520,10 @@ func prepareDepthwiseConv2D(_ context: PrepareContext) throws(ModelError) -> Dep
         channelMultipliers: context.channelMultipliers(inputScale: inputScale, filterScales: scales,
                                                        outputScale: outputScale, channels: g.outChannels),
         filterIsConstant: filter.isConstant, kernelPath: context.kernelPath)
+    guard kernel.tapOffsetsFit else {
+        throw context.fail("dilation \(g.dilationH)×\(g.dilationW) over a \(g.inWidth)-pixel row of \(g.inChannels) channels overflows the address range")
+    }
+    return kernel
 }
 
 /// One output pixel whose window lies inside the (padded) image, channels 0..<channels (a

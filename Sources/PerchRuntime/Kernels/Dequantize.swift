@@ -13,7 +13,7 @@ final class DequantizeKernel: Kernel {
         self.table = table
     }
 
-    func invoke() {
+    override func invoke() {
         let t = table.base
         for i in 0..<count { output[i] = t[Int(input[i])] }
     }

@@ -23,8 +23,14 @@ final class FullyConnectedKernel: Kernel {
     let filterIsConstant: Bool
     let unitCorrection: OwnedBuffer<Int32>
     let dots: OwnedBuffer<Int32>
-    /// The packed GEMM (constant weights, shifts in range); nil falls back to row dots.
+    /// The packed GEMM (constant weights, shifts in range, more than a few hundred MACs).
     let gemm: Gemm?
+    /// Constant weights, shifts in range, at most SmallFullyConnected.maximumMultiplyAccumulates.
+    /// Neither engine: row dots.
+    let small: SmallFullyConnected?
+    /// `small` unretained for `invoke`: the call on the stored reference retained and released
+    /// it every time (the kernels write through raw pointers, so ARC cannot prove it stays put).
+    let smallCall: Unmanaged<SmallFullyConnected>?
     /// fo·Σx per batch row when the weights have a zero point.
     let rowTerms: OwnedBuffer<Int32>
 
@@ -48,16 +54,31 @@ final class FullyConnectedKernel: Kernel {
         unitCorrection = OwnedBuffer(count: units, initialValue: 0)
         dots = OwnedBuffer(count: units, initialValue: 0)
         rowTerms = OwnedBuffer(count: batches, initialValue: 0)
+        var stage: GemmOutputStage? = nil
         if filterIsConstant && GemmOutputStage.shiftsSupported(channelMultipliers.shifts.base, count: units) {
-            let weights = PackedWeights(path: kernelPath, n: units, k: depth, weights: filter)
-            let stage = GemmOutputStage(channels: units, multipliers: channelMultipliers.multipliers.base,
-                                        shifts: channelMultipliers.shifts.base, outputZeroPoint: outputZeroPoint,
-                                        min: activation.min, max: activation.max)
-            gemm = Gemm(weights: weights, stage: stage)
+            stage = GemmOutputStage(channels: units, multipliers: channelMultipliers.multipliers.base,
+                                    shifts: channelMultipliers.shifts.base, outputZeroPoint: outputZeroPoint,
+                                    min: activation.min, max: activation.max)
+        }
+        let constantTerm = Int32(truncatingIfNeeded: depth) &* (0 &- filterZeroPoint) &* (0 &- inputZeroPoint)
+        for n in 0..<units {
+            unitCorrection[n] = (0 &- inputZeroPoint) &* sumInt8(filter + n &* depth, depth) &+ constantTerm
+            if let stage { stage.offsets[n] = unitCorrection[n] &+ (bias?[n] ?? 0) }
+        }
+        if let stage, batches * units * depth <= SmallFullyConnected.maximumMultiplyAccumulates {
+            // A few hundred MACs (hello_world's layers): the tile machinery costs more than it saves.
+            small = SmallFullyConnected(input: input, filter: filter, output: output, batches: batches,
+                                        units: units, depth: depth, filterOffset: 0 &- filterZeroPoint,
+                                        stage: stage)
+            gemm = nil
+        } else if let stage {
+            small = nil
+            gemm = Gemm(weights: PackedWeights(path: kernelPath, n: units, k: depth, weights: filter), stage: stage)
         } else {
+            small = nil
             gemm = nil
         }
-        computeUnitCorrection()
+        smallCall = small.map { .passUnretained($0) }
     }
 
     private func computeUnitCorrection() {
@@ -65,35 +86,22 @@ final class FullyConnectedKernel: Kernel {
         for n in 0..<units {
             unitCorrection[n] = inputOffset &* sumInt8(filter + n &* depth, depth) &+ constantTerm
         }
-        if let gemm {
-            for n in 0..<units { gemm.stage.offsets[n] = unitCorrection[n] &+ (bias?[n] ?? 0) }
+    }
+
+    override var executor: Kernel { small ?? self }
+
+    override func invoke() {
+        if let smallCall {
+            smallCall._withUnsafeGuaranteedRef { $0.invoke() }
+        } else {
+            invokeLarger()
         }
     }
 
-    func invoke() {
-        // A few hundred MACs (hello_world's layers): the tile machinery costs more than it
-        // saves; plain row dots with the vector output stage.
-        if let gemm, batches &* units &* depth <= 1024 {
-            let parameters = gemm.stage.parameters
-            let offsets = gemm.stage.offsets
-            for b in 0..<batches {
-                let row = input + b &* depth
-                dotInt8Rows(row, filter, rows: units, depth: depth, into: dots.base)
-                let rowTerm = filterOffset == 0 ? 0 : filterOffset &* sumInt8(row, depth)
-                let out = output + b &* units
-                var n = 0
-                while n &+ 8 <= units {
-                    let acc = loadInt32x8(dots.base + n) &+ loadInt32x8(offsets + n) &+ SIMD8(repeating: rowTerm)
-                    UnsafeMutableRawPointer(out + n).storeBytes(of: parameters.finish8(acc, n), as: SIMD8<Int8>.self)
-                    n &+= 8
-                }
-                while n < units {
-                    out[n] = gemm.stage.requantize(dots[n] &+ rowTerm, channel: n)
-                    n &+= 1
-                }
-            }
-            return
-        }
+    /// Not inlined into `invoke`: with these paths inside it, `invoke` saved every register and
+    /// retained `small` before the tiny layers' call.
+    @inline(never)
+    private func invokeLarger() {
         if let gemm {
             var terms: UnsafePointer<Int32>? = nil
             if filterOffset != 0 {

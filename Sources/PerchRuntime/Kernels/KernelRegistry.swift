@@ -1,6 +1,6 @@
 /// Maps an operator to its prepared kernel. The one place that knows which operators
-/// Perch runs; everything else sees `any Kernel`.
-public func makeKernel(_ context: PrepareContext) throws(ModelError) -> any Kernel {
+/// Perch runs; everything else sees `Kernel`.
+public func makeKernel(_ context: PrepareContext) throws(ModelError) -> Kernel {
     switch context.op {
     case .conv2D: return try prepareConv2D(context)
     case .depthwiseConv2D: return try prepareDepthwiseConv2D(context)

@@ -243,11 +243,11 @@ final class SelfTestGraph {
     /// Prepares the operator for `path`, runs the fast kernel, then the reference (through
     /// `reference`), and describes the first difference.
     func compare(_ label: String, path: KernelPath, op: BuiltinOperator, options: OperatorOptions, inputs: [Int],
-                 output: Int, reference: (any Kernel) -> Bool) -> String? {
+                 output: Int, reference: (Kernel) -> Bool) -> String? {
         var context = PrepareContext(nodeIndex: 0, op: op, options: options, inputIndices: inputs,
                                      outputIndices: [output], tensors: tensors)
         context.kernelPath = path
-        let kernel: any Kernel
+        let kernel: Kernel
         do throws(ModelError) { kernel = try makeKernel(context) } catch {
             return label + ": prepare failed: " + error.description
         }

@@ -5,7 +5,7 @@ final class MaxPool2DKernel: Kernel {
 
     init(_ prepared: PreparedPool) { p = prepared }
 
-    func invoke() {
+    override func invoke() {
         let g = p.geometry
         let lo = Int8(truncatingIfNeeded: p.activation.min), hi = Int8(truncatingIfNeeded: p.activation.max)
         var out = p.output

@@ -33,7 +33,7 @@ final class MeanKernel: Kernel {
         self.outputZeroPoint = outputZeroPoint
     }
 
-    func invoke() {
+    override func invoke() {
         let acc = sums.base
         acc.update(repeating: 0, count: outputCount)
         if inputCount > 0 {

@@ -12,7 +12,7 @@ final class MulKernel: Kernel {
         self.multiplier = multiplier
     }
 
-    func invoke() {
+    override func invoke() {
         let a = p.input1, b = p.input2, out = p.output
         let o1 = offset1, o2 = offset2, m = multiplier.multiplier, s = multiplier.shift
         let zo = p.outputZeroPoint, lo = p.activation.min, hi = p.activation.max

@@ -20,7 +20,7 @@ final class PadKernel<Element>: Kernel {
         self.padValue = padValue
     }
 
-    func invoke() {
+    override func invoke() {
         let total = outDims[0] * outDims[1] * outDims[2] * outDims[3] * outDims[4]
         output.update(repeating: padValue, count: total)
         let d = inDims, o = outDims, b = before
@@ -40,7 +40,7 @@ final class PadKernel<Element>: Kernel {
     }
 }
 
-func preparePad(_ context: PrepareContext) throws(ModelError) -> any Kernel {
+func preparePad(_ context: PrepareContext) throws(ModelError) -> Kernel {
     try context.requireInputCount(2...3)
     let input = try context.requireInput(0, "input")
     let paddingsTensor = try context.requireInput(1, "paddings")

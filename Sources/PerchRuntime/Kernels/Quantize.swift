@@ -18,7 +18,7 @@ final class FloatQuantizeKernel<Output: FixedWidthInteger>: Kernel {
         self.zeroPoint = zeroPoint
     }
 
-    func invoke() {
+    override func invoke() {
         let lo = Int32(Output.min), hi = Int32(Output.max)
         for i in 0..<count {
             let r = (input[i] / scale).rounded(.toNearestOrAwayFromZero)
@@ -29,7 +29,7 @@ final class FloatQuantizeKernel<Output: FixedWidthInteger>: Kernel {
     }
 }
 
-func prepareQuantize(_ context: PrepareContext) throws(ModelError) -> any Kernel {
+func prepareQuantize(_ context: PrepareContext) throws(ModelError) -> Kernel {
     let (input, output) = try context.unaryTensors()
     guard let q = output.quantization, q.scales.count == 1 else {
         throw context.fail("output '\(output.name)' needs exactly one scale")

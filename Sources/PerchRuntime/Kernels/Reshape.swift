@@ -11,7 +11,7 @@ final class CopyKernel: Kernel {
         self.byteCount = byteCount
     }
 
-    func invoke() {
+    override func invoke() {
         if UnsafeRawPointer(destination) != source {
             destination.copyMemory(from: source, byteCount: byteCount)
         }

@@ -24,7 +24,7 @@ final class SoftmaxKernel: Kernel {
         self.expTable = expTable
     }
 
-    func invoke() {
+    override func invoke() {
         let table = expTable.base
         for r in 0..<rows {
             let row = input + r &* depth

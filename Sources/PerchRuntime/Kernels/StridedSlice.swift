@@ -25,7 +25,7 @@ final class StridedSliceKernel<Element>: Kernel {
         step[axis] > 0 ? i < stop[axis] : i > stop[axis]
     }
 
-    func invoke() {
+    override func invoke() {
         var out = output
         let s = inputStrides
         var i0 = start[0]
@@ -54,7 +54,7 @@ final class StridedSliceKernel<Element>: Kernel {
     }
 }
 
-func prepareStridedSlice(_ context: PrepareContext) throws(ModelError) -> any Kernel {
+func prepareStridedSlice(_ context: PrepareContext) throws(ModelError) -> Kernel {
     var options = StridedSliceOptions()
     if case .stridedSlice(let o) = context.options { options = o }
     try context.requireInputCount(4...4)

@@ -11,7 +11,7 @@ final class SubKernel: Kernel {
         q = quantization
     }
 
-    func invoke() {
+    override func invoke() {
         let a = p.input1, b = p.input2, out = p.output
         let q = self.q
         let lo = p.activation.min, hi = p.activation.max

@@ -15,7 +15,7 @@ final class TransposeKernel<Element>: Kernel {
         self.inputStrides = inputStrides
     }
 
-    func invoke() {
+    override func invoke() {
         let d = dims, s = inputStrides
         var out = output
         for i0 in 0..<d[0] {
@@ -38,7 +38,7 @@ final class TransposeKernel<Element>: Kernel {
     }
 }
 
-func prepareTranspose(_ context: PrepareContext) throws(ModelError) -> any Kernel {
+func prepareTranspose(_ context: PrepareContext) throws(ModelError) -> Kernel {
     try context.requireInputCount(2...2)
     let input = try context.requireInput(0, "input")
     let permTensor = try context.requireInput(1, "perm")

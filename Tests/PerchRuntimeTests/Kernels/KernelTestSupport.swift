@@ -40,7 +40,7 @@ final class TestGraph {
                        tensors: tensors)
     }
 
-    func kernel(_ op: BuiltinOperator, _ options: OperatorOptions = .none, inputs: [Int], outputs: [Int]) throws -> any Kernel {
+    func kernel(_ op: BuiltinOperator, _ options: OperatorOptions = .none, inputs: [Int], outputs: [Int]) throws -> Kernel {
         try makeKernel(context(op, options, inputs: inputs, outputs: outputs))
     }
 }

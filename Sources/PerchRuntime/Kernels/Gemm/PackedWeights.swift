@@ -1,3 +1,7 @@
+#if arch(arm64)
+import PerchNEON
+#endif
+
 /// Weights of a GEMM-shaped operator (N output channels × K depth, int8) packed once, at
 /// prepare, into the layout its micro-kernel reads, with the per-channel output stage.
 ///
@@ -195,7 +199,7 @@ final class GemmOutputStage {
     /// The table's pointers and constants as a value, for loops that must keep them in registers.
     var parameters: OutputStageParameters {
         OutputStageParameters(multipliers: multipliers, leftShifts: leftShifts, rightShifts: rightShifts,
-                              masks: roundingMasks, halves: roundingHalves,
+                              negatedRightShifts: negatedRightShifts, masks: roundingMasks, halves: roundingHalves,
                               zeroPoint: SIMD8(repeating: outputZeroPoint), min: SIMD8(repeating: min),
                               max: SIMD8(repeating: max))
     }
@@ -214,6 +218,7 @@ struct OutputStageParameters {
     let multipliers: UnsafePointer<Int32>
     let leftShifts: UnsafePointer<Int32>
     let rightShifts: UnsafePointer<Int32>
+    let negatedRightShifts: UnsafePointer<Int32>
     let masks: UnsafePointer<Int32>
     let halves: UnsafePointer<Int32>
     let zeroPoint: SIMD8<Int32>
@@ -221,11 +226,13 @@ struct OutputStageParameters {
     let max: SIMD8<Int32>
 
     init(multipliers: UnsafeMutablePointer<Int32>, leftShifts: UnsafeMutablePointer<Int32>,
-         rightShifts: UnsafeMutablePointer<Int32>, masks: UnsafeMutablePointer<Int32>,
+         rightShifts: UnsafeMutablePointer<Int32>, negatedRightShifts: UnsafeMutablePointer<Int32>,
+         masks: UnsafeMutablePointer<Int32>,
          halves: UnsafeMutablePointer<Int32>, zeroPoint: SIMD8<Int32>, min: SIMD8<Int32>, max: SIMD8<Int32>) {
         self.multipliers = UnsafePointer(multipliers)
         self.leftShifts = UnsafePointer(leftShifts)
         self.rightShifts = UnsafePointer(rightShifts)
+        self.negatedRightShifts = UnsafePointer(negatedRightShifts)
         self.masks = UnsafePointer(masks)
         self.halves = UnsafePointer(halves)
         self.zeroPoint = zeroPoint
@@ -237,9 +244,15 @@ struct OutputStageParameters {
     @inline(__always)
     func finish8(_ acc: SIMD8<Int32>, _ c: Int) -> SIMD8<Int8> {
         @inline(__always) func half(_ v: SIMD4<Int32>, _ c: Int) -> SIMD4<Int32> {
-            multiplyByQuantizedMultiplier4(v, multiplier: loadInt32x4(multipliers + c), left: loadInt32x4(leftShifts + c),
-                                           right: loadInt32x4(rightShifts + c), mask: loadInt32x4(masks + c),
-                                           half: loadInt32x4(halves + c))
+            #if arch(arm64)
+            // The table's negated shifts: no `neg` per call.
+            return perchNEONMultiplyByQuantizedMultiplier(v, loadInt32x4(multipliers + c), loadInt32x4(leftShifts + c),
+                                                          loadInt32x4(negatedRightShifts + c))
+            #else
+            return multiplyByQuantizedMultiplier4(v, multiplier: loadInt32x4(multipliers + c),
+                                                  left: loadInt32x4(leftShifts + c), right: loadInt32x4(rightShifts + c),
+                                                  mask: loadInt32x4(masks + c), half: loadInt32x4(halves + c))
+            #endif
         }
         let v = SIMD8(lowHalf: half(acc.lowHalf, c), highHalf: half(acc.highHalf, c &+ 4)) &+ zeroPoint
         return truncateToInt8(clampLanes(v, min, max))

@@ -16,7 +16,7 @@ final class ByteLookupKernel: Kernel {
         self.table = table
     }
 
-    func invoke() {
+    override func invoke() {
         let t = table.base
         for i in 0..<count { output[i] = t[Int(input[i])] }
     }

@@ -133,6 +133,11 @@ func loadInt32x8(_ p: UnsafePointer<Int32>) -> SIMD8<Int32> {
 }
 
 @inline(__always)
+func loadInt16x8(_ p: UnsafePointer<Int16>) -> SIMD8<Int16> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int16>.self)
+}
+
+@inline(__always)
 func widenToInt16(_ v: SIMD8<Int8>) -> SIMD8<Int16> {
     var r = SIMD8<Int16>()
     for i in 0..<8 { r[i] = Int16(v[i]) }

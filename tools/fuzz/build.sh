@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (host mode, ASan + libFuzzer coverage) into .build-fuzz/.
+#   tools/fuzz/build.sh [TARGET...]      TARGET: json http config model (default: all)
+# The library modules are built by SwiftPM with coverage and ASan flags in their own scratch
+# path; each harness (tools/fuzz/targets/fuzz-TARGET.swift) is then compiled and linked
+# against those modules' objects with swiftc -sanitize=fuzzer,address, which links the
+# libFuzzer runtime shipped in the toolchain (lib/clang/*/lib/linux/libclang_rt.fuzzer*).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+command -v swift >/dev/null || export PATH=/opt/swift/usr/bin:$PATH
+scratch=$repo/.build-fuzz
+out=$scratch/bin
+mkdir -p "$out"
+
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(json http config model)
+
+# Modules each harness imports (in link order is not needed: objects are linked together).
+modules_for() {
+  case "$1" in
+    json) echo "PerchJSON PerchSystem" ;;
+    http) echo "PerchHTTP PerchJSON" ;;
+    config) echo "PerchDaemonCore PerchSystem" ;;
+    model) echo "PerchRuntime PerchNEON PerchSDot PerchVNNI" ;;
+    *) echo "unknown fuzz target: $1 (json, http, config, model)" >&2; return 1 ;;
+  esac
+}
+
+sanitize_flags=(-Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address)
+built=" "
+for target in "${targets[@]}"; do
+  modules=$(modules_for "$target")
+  for module in $modules; do
+    case "$built" in *" $module "*) continue ;; esac
+    echo "building $module (release, fuzzer coverage + ASan)"
+    if ! swift build -c release --scratch-path "$scratch" --target "$module" "${sanitize_flags[@]}" \
+        > "$scratch/build-$module.log" 2>&1; then
+      grep -E "error:" "$scratch/build-$module.log" | head -20
+      echo "build of $module failed (see $scratch/build-$module.log)" >&2; exit 1
+    fi
+    built="$built$module "
+  done
+  objects=()
+  needs_c=0
+  for module in $modules; do
+    objects+=("$scratch"/release/"$module".build/*.o)
+    [ "$module" = PerchSystem ] && needs_c=1
+  done
+  link=()
+  if [ $needs_c -eq 1 ]; then
+    # PerchSystem's C shims and the libraries they call.
+    objects+=("$scratch"/release/CPerchSystem.build/*.o)
+    link+=(-Xcc -fmodule-map-file="$scratch/release/CPerchSystem.build/module.modulemap"
+           -I "$repo/Sources/CPerchSystem/include" -lasound -lgpiod -lv4l2 -lpthread -lm)
+  fi
+  echo "linking $out/fuzz-$target"
+  rm -f "$out/fuzz-$target"
+  swiftc -O -sanitize=fuzzer,address -parse-as-library -I "$scratch/release/Modules" "${link[@]}" \
+    "$repo/tools/fuzz/targets/fuzz-$target.swift" "${objects[@]}" -o "$out/fuzz-$target" 2>&1 \
+    | grep -v "warning: Cannot export local symbol" || true
+  [ -x "$out/fuzz-$target" ] || { echo "link of fuzz-$target failed" >&2; exit 1; }
+done

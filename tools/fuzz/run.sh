@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# libFuzzer runs of Perch's parsers of untrusted input (host mode, ASan).
+#   tools/fuzz/run.sh --short [TARGET...]          CI: ~30 s per target on its corpus
+#   tools/fuzz/run.sh --long [SECONDS] [TARGET...] developer: SECONDS per target (default 600)
+# Targets: json http config model (tools/fuzz/targets/fuzz-TARGET.swift; built by build.sh).
+# Seeds: tools/fuzz/corpus/TARGET (written for Perch, committed) plus, at run time,
+# config/*.conf for `config`, the reference models (../shared/models, models/, the op models in Tests/PerchRuntimeTests) for
+# `model` and ../shared/data/JSONTestSuite for `json`. --short fuzzes into a fresh copy each
+# time; --long keeps the grown corpus in .build-fuzz/corpus/TARGET (not in git). Crashes,
+# leaks, timeouts and OOMs are written to .build-fuzz/artifacts/TARGET/.
+# Per target it prints executions, exec/s, coverage (cov = edges, ft = features), corpus
+# size and the result; the last line is "fuzz: N passed, N failed" (a target passes when it
+# ran its time without a finding). Needing ../shared and not finding it fails under CI=true.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+shared=$repo/../shared
+scratch=$repo/.build-fuzz
+# A Swift trap goes straight to libFuzzer's deadly-signal handler (the Swift backtracer,
+# running under ASan, reports its own reads of the crashed process as use-after-free).
+export SWIFT_BACKTRACE=enable=no
+
+mode=${1:-}
+shift || true
+case "$mode" in
+  --short) seconds=${PERCH_FUZZ_SECONDS:-30} ;;
+  --long)
+    seconds=600
+    if [[ "${1:-}" =~ ^[0-9]+$ ]]; then seconds=$1; shift; fi ;;
+  *) echo "usage: tools/fuzz/run.sh --short [TARGET...] | --long [SECONDS] [TARGET...]" >&2; exit 2 ;;
+esac
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(json http config model)
+
+passed=0
+failed=0
+record() {  # record DESCRIPTION STATUS
+  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "ok: $1"
+  else failed=$((failed + 1)); echo "FAILED: $1"; fi
+}
+
+if ! tools/fuzz/build.sh "${targets[@]}" > "$scratch.build.log" 2>&1; then
+  mkdir -p "$scratch"; mv "$scratch.build.log" "$scratch/build.log" 2>/dev/null
+  tail -20 "$scratch/build.log" 2>/dev/null
+  for target in "${targets[@]}"; do record "fuzz-$target: build failed (see .build-fuzz/build.log)" 1; done
+  echo "fuzz: $passed passed, $failed failed"
+  exit 1
+fi
+mv "$scratch.build.log" "$scratch/build.log"
+
+# Seeds that live outside tools/fuzz, gathered into .build-fuzz/seeds/TARGET at run time.
+# Prints nothing and returns 1 when ../shared is missing.
+gather_seeds() {
+  local target=$1 dir=$scratch/seeds/$1
+  rm -rf "$dir"; mkdir -p "$dir"
+  case "$target" in
+    model)
+      for f in "$repo"/models/*/model.tflite; do cp "$f" "$dir/repo-$(basename "$(dirname "$f")").tflite"; done
+      for f in "$repo"/Tests/PerchRuntimeTests/OpModels/*/model.tflite; do
+        cp "$f" "$dir/op-$(basename "$(dirname "$f")").tflite"
+      done
+      ls "$shared"/models/*/model.tflite > /dev/null 2>&1 || return 1
+      for f in "$shared"/models/*/model.tflite; do cp "$f" "$dir/shared-$(basename "$(dirname "$f")").tflite"; done ;;
+    config)
+      for f in "$repo"/config/*.conf; do cp "$f" "$dir/"; done ;;
+    json)
+      ls "$shared"/data/JSONTestSuite/test_parsing/*.json > /dev/null 2>&1 || return 1
+      cp "$shared"/data/JSONTestSuite/test_parsing/*.json "$dir/" ;;
+  esac
+  return 0
+}
+
+# The last "#N ... cov: C ft: F corp: A/B" status line's field NAME.
+field() { grep -E "^#[0-9]+" "$2" | tail -1 | sed -nE "s/.* $1: ([^ ]+).*/\1/p"; }
+stat() { grep -E "^stat::$1:" "$2" | tail -1 | awk '{print $2}'; }
+
+for target in "${targets[@]}"; do
+  log=$scratch/logs/$target${mode}.log
+  artifacts=$scratch/artifacts/$target
+  mkdir -p "$scratch/logs" "$artifacts"
+  if ! gather_seeds "$target"; then
+    if [ "${CI:-}" = true ]; then
+      record "fuzz-$target: seeds from $shared are missing (CI=true)" 1
+      continue
+    fi
+    echo "skip: fuzz-$target seeds from ../shared ($shared) missing; fuzzing from the committed seeds only"
+  fi
+  if [ "$mode" = --long ]; then
+    work=$scratch/corpus/$target
+  else
+    work=$scratch/corpus-short/$target
+    rm -rf "$work"
+  fi
+  mkdir -p "$work"
+  options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+           -artifact_prefix="$artifacts/")
+  [ -f "tools/fuzz/$target.dict" ] && options+=(-dict="tools/fuzz/$target.dict")
+  # HTTP seeds include heads at the 8 KiB limit; let mutations grow past it.
+  [ "$target" = http ] && options+=(-max_len=20000)
+  before=$(ls "$artifacts" | wc -l)
+  # The first directory receives new inputs; the others are read-only seeds.
+  corpora=("$work")
+  for dir in "tools/fuzz/corpus/$target" "$scratch/seeds/$target"; do
+    [ -n "$(ls -A "$dir" 2>/dev/null)" ] && corpora+=("$dir")
+  done
+  timeout -k 10 $((seconds + 300)) "$scratch/bin/fuzz-$target" "${options[@]}" "${corpora[@]}" > "$log" 2>&1
+  status=$?
+  after=$(ls "$artifacts" | wc -l)
+  executions=$(stat number_of_executed_units "$log")
+  rate=$(stat average_exec_per_sec "$log")
+  corpus=$(ls "$work" | wc -l)
+  echo "fuzz-$target: ${seconds}s, executions ${executions:-?}, exec/s ${rate:-?}, cov $(field cov "$log"), ft $(field ft "$log"), corpus $(field corp "$log") (${corpus} new files in $work), findings $((after - before))"
+  if [ "$status" -ne 0 ]; then
+    grep -E "^==[0-9]+==ERROR|^SUMMARY|Fatal error|^artifact_prefix|Test unit written" "$log" | head -8
+    record "fuzz-$target: status $status (see $log)" 1
+  else
+    record "fuzz-$target: no crash, leak, timeout or OOM in ${seconds}s" 0
+  fi
+done
+echo "fuzz: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
