@@ -45,7 +45,6 @@ final class ExampleConfigurationTests: XCTestCase {
         doorbell.audioWindow = 49
         doorbell.attribution = AttributionConfig(output: 1, names: ["image", "audio"])
         doorbell.rate = 4
-        doorbell.threads = 2
         XCTAssertEqual(configuration.models, [person, doorbell])
 
         var personRule = RuleConfig(model: "person", label: "person", on: 0.7, off: 0.5)
@@ -82,6 +81,16 @@ final class ExampleConfigurationTests: XCTestCase {
                       summary)
         XCTAssertTrue(lines.contains("action chime: gpiochip0:27 pulse 500 ms (active low) on doorbell.ring"), summary)
         XCTAssertEqual(lines.last, "log level: info, event buffer 256, frame queue 2")
+    }
+
+    /// A thread count above 1 loads, and the summary says it is not used rather than claiming it.
+    func testSummarySaysAThreadCountAboveOneIsNotUsed() throws {
+        let two = try XCTUnwrap(validConfiguration(minimalConfiguration + "threads = 2\n"))
+        XCTAssertTrue(two.summary.contains("/s, 1 thread (threads = 2 is not used: one inference runs on one thread in this version)"),
+                      two.summary)
+        let one = try XCTUnwrap(validConfiguration(minimalConfiguration))
+        XCTAssertTrue(one.summary.contains("/s, 1 thread\n") || one.summary.hasSuffix("/s, 1 thread"), one.summary)
+        XCTAssertFalse(one.summary.contains("is not used"), one.summary)
     }
 
     func testDefaultsWhenSectionsAreMinimal() throws {
