@@ -68,6 +68,9 @@ final class MicrophoneWorker: @unchecked Sendable {
         var mono = [Int16](repeating: 0, count: periodFrames)
         let features = self.features
         let raw = self.raw
+        // The status adds each device object's new overruns: the supervisor makes a new object
+        // (counting from 0) after a reopen, and the total must not go back.
+        var overrunsSeen = source.statistics.overruns
         while !stop.isSet {
             let frames: Int
             do throws(DeviceError) {
@@ -78,7 +81,11 @@ final class MicrophoneWorker: @unchecked Sendable {
                 return
             }
             status.addFrames(UInt64(frames))
-            status.setXruns(UInt64(source.statistics.overruns))
+            let overruns = source.statistics.overruns
+            if overruns > overrunsSeen {
+                status.addXruns(UInt64(overruns - overrunsSeen))
+                overrunsSeen = overruns
+            }
             status.follow(source.state, error: source.lastError, reconnects: source.statistics.reconnects)
             if frames == 0 { continue }
             for i in 0..<frames {

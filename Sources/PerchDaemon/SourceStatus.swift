@@ -92,5 +92,5 @@ public final class SourceStatus: @unchecked Sendable {
     }
 
     func addFrames(_ n: UInt64) { mutex.withLock { frameCount += n } }
-    func setXruns(_ n: UInt64) { mutex.withLock { xrunCount = n } }
+    func addXruns(_ n: UInt64) { mutex.withLock { xrunCount += n } }
 }

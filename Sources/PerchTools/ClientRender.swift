@@ -34,6 +34,11 @@ enum ClientRender {
             guard let s = s.objectValue else { continue }
             out += "  " + pad(text(s["name"]), 12) + pad(text(s["kind"]), 11) + pad(text(s["state"]), 9)
                 + "frames " + pad(text(s["frames"]), 9) + text(s["device"])
+            // Only a source that has had trouble gets the counters line.
+            let troubles = ["reconnects", "retries", "xruns"].filter { (s[$0]?.doubleValue ?? 0) > 0 }
+            if !troubles.isEmpty {
+                out += "\n      " + troubles.map { $0 + " " + text(s[$0]) }.joined(separator: ", ")
+            }
             if let e = s["last_error"]?.stringValue { out += "\n      last error: " + e }
             out += "\n"
         }
