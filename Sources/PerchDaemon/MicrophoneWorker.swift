@@ -68,9 +68,6 @@ final class MicrophoneWorker: @unchecked Sendable {
         var mono = [Int16](repeating: 0, count: periodFrames)
         let features = self.features
         let raw = self.raw
-        // The status adds each device object's new overruns: the supervisor makes a new object
-        // (counting from 0) after a reopen, and the total must not go back.
-        var overrunsSeen = source.statistics.overruns
         while !stop.isSet {
             let frames: Int
             do throws(DeviceError) {
@@ -81,12 +78,8 @@ final class MicrophoneWorker: @unchecked Sendable {
                 return
             }
             status.addFrames(UInt64(frames))
-            let overruns = source.statistics.overruns
-            if overruns > overrunsSeen {
-                status.addXruns(UInt64(overruns - overrunsSeen))
-                overrunsSeen = overruns
-            }
-            status.follow(source.state, error: source.lastError, reconnects: source.statistics.reconnects)
+            status.follow(source.state, error: source.lastError, reconnects: source.statistics.reconnects,
+                          overruns: source.statistics.overruns)
             if frames == 0 { continue }
             for i in 0..<frames {
                 var sum = 0

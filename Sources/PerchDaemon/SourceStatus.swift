@@ -25,8 +25,10 @@ public final class SourceStatus: @unchecked Sendable {
     private var reconnectCount: UInt64 = 0
     /// The device's retry attempt last counted by `follow` (0: none since it last ran).
     private var followedAttempt = 0
-    /// The device object's own reconnect count at the last `follow` (a new object starts at 0).
+    /// The device object's own reconnect and overrun counts at the last `follow` (a new
+    /// object starts again at 0).
     private var followedReconnects = 0
+    private var followedOverruns = 0
 
     public init(name: String, kind: String, device: String) {
         self.name = name
@@ -69,11 +71,12 @@ public final class SourceStatus: @unchecked Sendable {
     /// their capture calls keep returning nothing while they retry, so without this the
     /// status would say "running" through an outage. Each failed attempt counts as a retry
     /// and its error becomes the last error.
-    func follow(_ device: DeviceState, error lost: DeviceError?, reconnects: Int) {
+    /// The device's reconnects and overruns add to the totals, which never go back when the
+    /// supervisor replaces the device object.
+    func follow(_ device: DeviceState, error lost: DeviceError?, reconnects: Int, overruns: Int = 0) {
         mutex.withLock {
-            if reconnects < followedReconnects { followedReconnects = 0 }
-            reconnectCount += UInt64(reconnects - followedReconnects)
-            followedReconnects = reconnects
+            reconnectCount += SourceStatus.gained(reconnects, since: &followedReconnects)
+            xrunCount += SourceStatus.gained(overruns, since: &followedOverruns)
             switch device {
             case .waiting(_, let attempt):
                 stateName = "waiting"
@@ -92,5 +95,12 @@ public final class SourceStatus: @unchecked Sendable {
     }
 
     func addFrames(_ n: UInt64) { mutex.withLock { frameCount += n } }
-    func addXruns(_ n: UInt64) { mutex.withLock { xrunCount += n } }
+
+    /// What a device object's own counter gained since `seen`; a smaller value than `seen`
+    /// means a new object, counting from 0.
+    private static func gained(_ now: Int, since seen: inout Int) -> UInt64 {
+        if now < seen { seen = 0 }
+        defer { seen = now }
+        return UInt64(now - seen)
+    }
 }

@@ -49,4 +49,14 @@ final class SourceStatusTests: XCTestCase {
         XCTAssertEqual(s.reconnects, 2)
         XCTAssertEqual(s.retries, 2, "attempt 1 of the new object is a new retry")
     }
+
+    func testXrunsAddUpAcrossDeviceObjects() {
+        let status = SourceStatus(name: "microphone", kind: "microphone", device: "hw:Loopback,1,0")
+        status.follow(.running, error: nil, reconnects: 0, overruns: 2)
+        status.follow(.running, error: nil, reconnects: 0, overruns: 3)
+        XCTAssertEqual(status.snapshot().xruns, 3)
+        // The supervisor reopened the PCM: the new object counts its overruns from 0.
+        status.follow(.running, error: nil, reconnects: 0, overruns: 1)
+        XCTAssertEqual(status.snapshot().xruns, 4, "the total never goes back")
+    }
 }
