@@ -1,4 +1,3 @@
-import CPerchSystem
 import PerchSystem
 import PerchRuntime
 
@@ -88,9 +87,9 @@ enum BenchCommand {
             let count = runs ?? 1000
             var times = [Int64](repeating: 0, count: count)
             for i in 0..<count {
-                let start = perch_monotonic_ns()
+                let start = MonotonicClock.nanoseconds
                 interpreter.invokeOperator(op)
-                times[i] = perch_monotonic_ns() - start
+                times[i] = MonotonicClock.nanoseconds - start
             }
             times.sort()
             let median = Double(times[count / 2]) / 1e6
@@ -122,7 +121,7 @@ enum BenchCommand {
             defer { slot.deallocate() }
             for r in 0..<opRuns {
                 slot.initialize(repeating: 0, count: max(ops, 1))
-                interpreter.invoke(timedBy: { perch_monotonic_ns() }, into: slot)
+                interpreter.invoke(timedBy: { MonotonicClock.nanoseconds }, into: slot)
                 for i in 0..<ops { samples[i][r] = slot[i] }
             }
             for i in 0..<ops {
@@ -245,9 +244,9 @@ enum BenchCommand {
     static func gemm(m: Int, n: Int, k: Int, runs: Int, path: KernelPath, json: Bool, fullRange: Bool) -> Int32 {
         let bench = GemmBenchmark(m: m, n: n, k: k, path: path, fullRangeWeights: fullRange)
         bench.run()
-        let start = perch_monotonic_ns()
+        let start = MonotonicClock.nanoseconds
         for _ in 0..<runs { bench.run() }
-        let seconds = Double(perch_monotonic_ns() - start) / 1e9
+        let seconds = Double(MonotonicClock.nanoseconds - start) / 1e9
         let macs = Double(m * n * k) * Double(runs)
         if json {
             printLine("{\"kernel\": \"gemm\", \"m\": " + String(m) + ", \"n\": " + String(n) + ", \"k\": " + String(k)

@@ -1,4 +1,3 @@
-import CPerchSystem
 import PerchSystem
 import PerchRuntime
 import PerchMedia
@@ -27,9 +26,9 @@ enum FrontendBenchmarks {
     static func median(runs: Int, _ body: () -> Void) -> Double {
         var times: [Double] = []
         for _ in 0..<max(1, runs) {
-            let start = perch_monotonic_ns()
+            let start = MonotonicClock.nanoseconds
             body()
-            times.append(Double(perch_monotonic_ns() - start) / 1e9)
+            times.append(Double(MonotonicClock.nanoseconds - start) / 1e9)
         }
         times.sort()
         return times[times.count / 2]
