@@ -114,7 +114,7 @@ if !embedded {
         .testTarget(name: "PerchJSONTests", dependencies: ["PerchJSON", "PerchSystem"]),
         .testTarget(name: "PerchHTTPTests", dependencies: ["PerchHTTP", "PerchJSON", "PerchSystem"]),
         .testTarget(name: "PerchServerTests", dependencies: ["PerchServer", "PerchHTTP", "PerchJSON", "PerchSystem"]),
-        .testTarget(name: "PerchDaemonTests", dependencies: ["PerchDaemon", "PerchDevices", "PerchServer", "PerchHTTP", "PerchJSON", "PerchSystem"]),
+        .testTarget(name: "PerchDaemonTests", dependencies: ["PerchDaemon", "PerchRuntime", "PerchDevices", "PerchServer", "PerchHTTP", "PerchJSON", "PerchSystem"]),
     ]
 }
 

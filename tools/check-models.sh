@@ -8,6 +8,7 @@
 # `cross/run.sh .build-aarch64/release/perch` (QEMU_CPU picks the emulated CPU).
 # MODELS_DIR defaults to ../shared/models beside the repository; Tests/PerchRuntimeTests/OpModels
 # (single-operator models from tools/opmodels) has the same layout.
+# THREADS=N runs each inference on N threads (`--threads N`): the outputs must not change.
 # Prints one line per sample and ends with "models: N passed, N failed".
 set -uo pipefail
 
@@ -45,6 +46,7 @@ while read -r folder sample inputs outputs; do
   [ -n "$folder" ] || continue
   dir=$models/$folder
   args=()
+  [ -n "${THREADS:-}" ] && args+=(--threads "$THREADS")
   IFS=, read -ra ins <<< "$inputs"
   IFS=, read -ra outs <<< "$outputs"
   for f in "${ins[@]}"; do args+=(--input "$dir/$f"); done

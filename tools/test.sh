@@ -17,7 +17,9 @@
 # Both embedded builds also run every sample of the reference models (../shared/models),
 # of the models shipped in models/ and of the single-operator models
 # (Tests/PerchRuntimeTests/OpModels) through `perch model run` (tools/check-models.sh) and
-# compare byte for byte.
+# compare byte for byte, and once more on several threads (x86_64: 3; aarch64 max: 4).
+# Per emulated aarch64 CPU, perchd --demo reports the kernel path that CPU gets in
+# GET /v1/models (tools/check-daemon-path.sh).
 # Ends with one line "total: N passed, N failed" over every test and check it ran.
 set -uo pipefail
 
@@ -111,6 +113,11 @@ for arch in x86_64 aarch64; do
     if [ -n "$want_path" ]; then
       path_line=$(${runner}$out/perch model info "$repo/../shared/models/hello_world_int8/model.tflite" 2>&1 | grep '^kernel path:')
       [ "$path_line" = "kernel path: $want_path" ]; record "$label selects $want_path (${path_line:-no kernel path line})" $?
+      # perchd itself, as /v1/models reports it (with 2 inference threads).
+      tools/check-daemon-path.sh "$out" "$want_path" "${runner% }" > "$logs/daemon-path-$arch-$cpu.log" 2>&1
+      status=$?
+      grep -E "^FAIL" "$logs/daemon-path-$arch-$cpu.log"
+      count_summary "$label perchd reports $want_path" "$logs/daemon-path-$arch-$cpu.log" "$status"
     fi
     ${runner}$out/perch-selfcheck > "$logs/selfcheck.log" 2>&1
     status=$?
@@ -129,6 +136,16 @@ for arch in x86_64 aarch64; do
     status=$?
     grep -E "^FAIL" "$logs/opmodels-$arch-$cpu.log" | head -20
     count_summary "$label op models, perch model run" "$logs/opmodels-$arch-$cpu.log" "$status"
+    # Multi-threaded inference must give the same bytes: the reference models on 4 threads
+    # (aarch64 with dotprod, as a Raspberry Pi 5's four cores) and on 3 (x86_64).
+    threads=
+    case "$cpu" in max) threads=4 ;; native) threads=3 ;; esac
+    if [ -n "$threads" ]; then
+      THREADS=$threads tools/check-models.sh "${runner}$out/perch" > "$logs/models-threads-$arch-$cpu.log" 2>&1
+      status=$?
+      grep -E "^FAIL" "$logs/models-threads-$arch-$cpu.log" | head -20
+      count_summary "$label reference models on $threads threads, perch model run" "$logs/models-threads-$arch-$cpu.log" "$status"
+    fi
     unset QEMU_CPU
   done
   tools/smoke-daemon.sh "$out" "${runner% }" > "$logs/smoke-daemon-$arch.log" 2>&1

@@ -23,7 +23,8 @@ enum ModelBuilder {
         }
         let interpreter: Interpreter
         do throws(ModelError) {
-            interpreter = try Interpreter(modelBytes: bytes)
+            interpreter = try Interpreter(modelBytes: bytes, options: RuntimeSetup.options(kernelPath: kernelPath(prefix),
+                                                                                           threads: config.threads))
         } catch {
             return .failure(PipelineError([prefix + config.file + ": " + error.description]))
         }
@@ -87,5 +88,17 @@ enum ModelBuilder {
         results.setLabels(model: config.name, labels: labels)
         return .success(ModelRunner(config: config, labels: labels, interpreter: interpreter, imageInputs: images,
                                     audioInputs: audios, results: results, rules: rules, stop: stop))
+    }
+
+    /// The CPU's best path, or `PERCH_KERNEL_PATH`'s; an unusable override is logged and the
+    /// detected path used (the daemon keeps running).
+    static func kernelPath(_ prefix: String) -> KernelPath {
+        switch RuntimeSetup.kernelPath() {
+        case .success(let path): return path
+        case .failure(let problem):
+            Log.warning(prefix + "PERCH_KERNEL_PATH: " + problem.description + "; using "
+                        + RuntimeSetup.detectedKernelPath.name)
+            return RuntimeSetup.detectedKernelPath
+        }
     }
 }

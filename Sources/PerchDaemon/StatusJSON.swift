@@ -44,7 +44,10 @@ enum StatusJSON {
             inferences += c.inferences
             if let e = c.lastError, lastError == nil { lastError = runner.config.name + ": " + e }
             models.append(.object([("name", .string(runner.config.name)), ("inferences", .integer(Int64(c.inferences))),
-                                   ("frames_dropped", .integer(Int64(dropped))), ("last_error", optional(c.lastError))]))
+                                   ("frames_dropped", .integer(Int64(dropped))),
+                                   ("kernel_path", .string(runner.interpreter.options.kernelPath.name)),
+                                   ("threads", .integer(Int64(runner.interpreter.threads))),
+                                   ("last_error", optional(c.lastError))]))
         }
         let reload = state.reloadStatus
         let socketBind = state.socketBindStatus
@@ -98,7 +101,9 @@ enum StatusJSON {
                             ("inputs", .array(inputs)), ("labels", .array(runner.labels.map { .string($0) })),
                             ("attribution", .array((config.attribution?.names ?? []).map { .string($0) })),
                             ("arena_bytes", .integer(Int64(summary.arenaBytes))),
-                            ("macs", .integer(Int64(summary.multiplyAccumulates)))])
+                            ("macs", .integer(Int64(summary.multiplyAccumulates))),
+                            ("kernel_path", .string(summary.options.kernelPath.name)),
+                            ("threads", .integer(Int64(summary.threads)))])
         }))])
     }
 

@@ -14,7 +14,7 @@ enum BenchCommand {
         .value("batch", valueName: "B", help: "inferences per clock reading (default: as many as take ~1 ms, at most --runs)"),
         .value("batches", valueName: "N", help: "timed batches (instead of --runs: N × B inferences)"),
         .value("batch-ms", valueName: "MS", help: "target duration of one batch for the default --batch (default 1)"),
-        .value("threads", valueName: "N", help: "threads for one inference (only 1 is implemented)"),
+        .value("threads", valueName: "N", help: "threads for one inference (default 1; large layers are split over them)"),
         .flag("json", help: "print one JSON object"),
         .flag("no-operators", help: "skip the per-operator pass"),
         .value("kernel-path", valueName: "PATH", help: "force a micro-kernel family (default: the CPU's best)"),
@@ -39,18 +39,14 @@ enum BenchCommand {
             StandardStream.output.write(usage + "\n" + optionsHelp(options))
             return 0
         }
+        guard let threads = positiveInt(parsed.value("threads") ?? "1"), threads <= 64,
+              let warmup = Int(parsed.value("warmup") ?? "3"), warmup >= 0 else {
+            return fail("--threads takes 1...64 and --warmup a number", status: 2)
+        }
         let runtimeOptions: RuntimeOptions
-        switch RuntimeEnvironment.options(override: parsed.value("kernel-path")) {
+        switch RuntimeEnvironment.options(override: parsed.value("kernel-path"), threads: threads) {
         case .success(let o): runtimeOptions = o
         case .failure(let e): return fail(e.description, status: 2)
-        }
-        guard let threads = positiveInt(parsed.value("threads") ?? "1"),
-              let warmup = Int(parsed.value("warmup") ?? "3"), warmup >= 0 else {
-            return fail("--threads and --warmup take a number", status: 2)
-        }
-        if threads != 1 {
-            StandardStream.error.write("perch bench: one inference runs on one thread; --threads " + String(threads)
-                                       + " is ignored\n")
         }
         var runs: Int? = nil
         if let r = parsed.value("runs") {
@@ -135,7 +131,7 @@ enum BenchCommand {
             var text = "{\"model\": " + jsonString(path) + ", \"median_ms\": " + fixed(median, 6)
                 + ", \"min_ms\": " + fixed(minimum, 6) + ", \"runs\": " + String(count)
                 + ", \"batch\": " + String(timing.batch) + ", \"batches\": " + String(timing.batches)
-                + ", \"threads\": 1, \"macs\": " + String(macs) + ", \"gmacs_per_s\": " + fixed(gmacs, 3)
+                + ", \"threads\": " + String(interpreter.threads) + ", \"macs\": " + String(macs) + ", \"gmacs_per_s\": " + fixed(gmacs, 3)
                 + ", \"kernel_path\": " + jsonString(runtimeOptions.kernelPath.name)
                 + ", \"build\": " + jsonString(PerchVersion.architecture + " " + PerchVersion.buildMode)
                 + ", \"operators\": ["
@@ -150,7 +146,7 @@ enum BenchCommand {
         }
         printLine("model: " + path)
         printLine("kernel path: " + runtimeOptions.kernelPath.name + " (" + PerchVersion.architecture + ", "
-                  + PerchVersion.buildMode + "), threads: 1")
+                  + PerchVersion.buildMode + "), threads: " + String(interpreter.threads))
         printLine("runs: " + String(count) + " in " + String(timing.batches) + " batches of " + String(timing.batch)
                   + ", median " + fixed(median, 6) + " ms, min " + fixed(minimum, 6) + " ms")
         printLine("multiply-accumulates: " + String(macs) + ", " + fixed(gmacs, 2) + " GMAC/s")

@@ -46,7 +46,8 @@ enum ClientRender {
         for m in o["models"]?.arrayValue ?? [] {
             guard let m = m.objectValue else { continue }
             out += "  " + pad(text(m["name"]), 12) + "inferences " + pad(text(m["inferences"]), 9)
-                + "frames dropped " + text(m["frames_dropped"]) + "\n"
+                + "frames dropped " + pad(text(m["frames_dropped"]), 6) + text(m["kernel_path"]) + ", "
+                + threadCount(m["threads"]) + "\n"
         }
         if let c = o["counters"]?.objectValue {
             out += "\ncounters: frames " + text(c["frames"]) + ", drops " + text(c["drops"]) + ", xruns " + text(c["xruns"])
@@ -78,7 +79,8 @@ enum ClientRender {
         var out = ""
         for m in v.objectValue?["models"]?.arrayValue ?? [] {
             guard let m = m.objectValue else { continue }
-            out += text(m["name"]) + ": " + text(m["file"]) + ", " + text(m["rate"]) + "/s, " + text(m["macs"]) + " MACs\n"
+            out += text(m["name"]) + ": " + text(m["file"]) + ", " + text(m["rate"]) + "/s, " + text(m["macs"]) + " MACs, "
+                + text(m["kernel_path"]) + ", " + threadCount(m["threads"]) + "\n"
             for i in m["inputs"]?.arrayValue ?? [] {
                 guard let i = i.objectValue else { continue }
                 out += "  input " + text(i["index"]) + ": " + text(i["kind"]) + " from " + text(i["source"]) + " "
@@ -90,6 +92,12 @@ enum ClientRender {
             out += "  labels: " + joined + "\n"
         }
         return out
+    }
+
+    /// "1 thread", "2 threads" ("- threads" from a daemon that does not say).
+    static func threadCount(_ v: JSONValue?) -> String {
+        let n = text(v)
+        return n + (n == "1" ? " thread" : " threads")
     }
 
     static func scores(_ v: JSONValue?) -> String {

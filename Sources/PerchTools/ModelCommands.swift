@@ -1,10 +1,11 @@
 import PerchSystem
+import PerchDaemon
 import PerchRuntime
 
 /// `perch model info|run`: local model tools, no daemon needed.
 enum ModelCommands {
     static let usage = "Usage: perch model info MODEL\n"
-        + "       perch model run MODEL --input FILE [--input FILE ...] --output FILE [--output FILE ...]\n"
+        + "       perch model run MODEL --input FILE [--input FILE ...] --output FILE [--output FILE ...] [--threads N]\n"
 
     static func run(_ arguments: [String]) -> Int32 {
         guard let sub = arguments.first else {
@@ -90,6 +91,7 @@ enum ModelCommands {
         let options: [OptionSpec] = [
             .value("input", short: "i", valueName: "FILE", help: "raw little-endian tensor for the next input"),
             .value("output", short: "o", valueName: "FILE", help: "where to write the next output"),
+            .value("threads", valueName: "N", help: "threads for the inference (default 1)"),
             .flag("help", short: "h", help: ""),
         ]
         let parsed: ParsedArguments
@@ -102,7 +104,12 @@ enum ModelCommands {
         guard parsed.positionals.count == 1 else {
             return fail(parsed.positionals.isEmpty ? "missing MODEL" : "expected one MODEL", status: 2)
         }
-        guard let interpreter = load(parsed.positionals[0]) else { return 1 }
+        var threads = 1
+        if let text = parsed.value("threads") {
+            guard let n = Int(text), n >= 1, n <= 64 else { return fail("--threads takes 1...64, not '" + text + "'", status: 2) }
+            threads = n
+        }
+        guard let interpreter = load(parsed.positionals[0], threads: threads) else { return 1 }
         let inputFiles = parsed.allValues("input"), outputFiles = parsed.allValues("output")
         let summary = interpreter.summary
         guard inputFiles.count == summary.inputs.count else {
@@ -140,10 +147,10 @@ enum ModelCommands {
     // MARK: helpers
 
     /// Reads and prepares a model, printing what went wrong.
-    static func load(_ path: String) -> Interpreter? {
+    static func load(_ path: String, threads: Int = 1) -> Interpreter? {
         guard let bytes = readModel(path) else { return nil }
         do throws(ModelError) {
-            return try Interpreter(modelBytes: bytes, options: runtimeOptions())
+            return try Interpreter(modelBytes: bytes, options: runtimeOptions(threads: threads))
         } catch {
             _ = fail("cannot load model '" + path + "': " + error.description, status: 1)
             return nil
@@ -152,12 +159,12 @@ enum ModelCommands {
 
     /// The CPU's best kernel path (or PERCH_KERNEL_PATH's); an unusable override is reported
     /// and the detected path used.
-    static func runtimeOptions() -> RuntimeOptions {
-        switch RuntimeEnvironment.options() {
+    static func runtimeOptions(threads: Int = 1) -> RuntimeOptions {
+        switch RuntimeEnvironment.options(threads: threads) {
         case .success(let o): return o
         case .failure(let e):
             StandardStream.error.write("perch: PERCH_KERNEL_PATH: " + e.description + "\n")
-            return RuntimeOptions(kernelPath: RuntimeEnvironment.detectedKernelPath)
+            return RuntimeSetup.options(kernelPath: RuntimeEnvironment.detectedKernelPath, threads: threads)
         }
     }
 

@@ -1,31 +1,26 @@
-import CPerchSystem
-import PerchSystem
+import PerchDaemon
 import PerchRuntime
 
-/// How the executables configure the runtime for this machine: the kernel path from the
-/// CPU's `AT_HWCAP` bits, overridable with `PERCH_KERNEL_PATH=widening|sdot` (tests use it
-/// to run the slower path on a CPU that has both). The runtime itself makes no system calls.
+/// The executables' view of `RuntimeSetup` (PerchDaemon): the same kernel path choice as
+/// `perchd`, with an unusable `PERCH_KERNEL_PATH` or `--kernel-path` as a usage error.
 public enum RuntimeEnvironment {
-    public static var detectedKernelPath: KernelPath {
-        KernelPath.best(hwcap: UInt64(perch_hwcap()), x86AVX512VNNI: perch_x86_avx512vnni() != 0)
-    }
+    public static var detectedKernelPath: KernelPath { RuntimeSetup.detectedKernelPath }
 
     /// The path to use, or an error message for an override that names an unknown path or
     /// one this CPU or binary cannot run.
     public static func kernelPath(override: String? = nil) -> Result<KernelPath, UsageError> {
-        let requested = override ?? Environment.value("PERCH_KERNEL_PATH")
-        guard let name = requested, !name.isEmpty else { return .success(detectedKernelPath) }
-        guard let path = KernelPath(name: name) else {
-            return .failure(.invalidValue(option: "kernel-path", value: name, expected: "widening, sdot or vnni"))
+        RuntimeSetup.kernelPath(override: override).mapError { problem in
+            switch problem {
+            case .unknown(let name):
+                return .invalidValue(option: "kernel-path", value: name, expected: "widening, sdot or vnni")
+            case .unsupported(let name, let detected):
+                return .invalidValue(option: "kernel-path", value: name,
+                                     expected: "a path this CPU and binary run (" + detected.name + ")")
+            }
         }
-        if path != .widening && path != detectedKernelPath {
-            return .failure(.invalidValue(option: "kernel-path", value: name,
-                                          expected: "a path this CPU and binary run (" + detectedKernelPath.name + ")"))
-        }
-        return .success(path)
     }
 
-    public static func options(override: String? = nil) -> Result<RuntimeOptions, UsageError> {
-        kernelPath(override: override).map { RuntimeOptions(kernelPath: $0) }
+    public static func options(override: String? = nil, threads: Int = 1) -> Result<RuntimeOptions, UsageError> {
+        kernelPath(override: override).map { RuntimeSetup.options(kernelPath: $0, threads: threads) }
     }
 }

@@ -194,16 +194,20 @@ int perch_parse_double(const char *text, double *value);
 // underflow the nearest subnormal or zero — the IEEE rounding a JSON reader wants.
 int perch_parse_double_nearest(const char *text, double *value);
 
-// --- CPU features (aarch64 dotprod is bit 20 of AT_HWCAP) ---
+// --- CPU features (cpu.c; PerchSystem's CPUFeatures is the one caller) ---
+// aarch64: AT_HWCAP (dot product is bit 20). x86_64: AT_HWCAP is CPUID.1:EDX, not used.
 static inline unsigned long perch_hwcap(void) { return getauxval(AT_HWCAP); }
-// x86_64: AVX-512 F/BW/VL and VNNI, with the OS saving the registers (CPUID and XGETBV).
-static inline int perch_x86_avx512vnni(void) {
+#define PERCH_X86_AVX2 1u
+#define PERCH_X86_AVX512VNNI 2u
+// x86_64 CPUID bits, each only when the OS saves the registers it needs (XGETBV): AVX2 with
+// YMM state; AVX-512 F+BW+VL+VNNI with ZMM and opmask state. 0 on other architectures.
+unsigned perch_x86_features(void);
+// A spin-wait hint (x86 pause, aarch64 yield): lets the sibling hyperthread run and saves power.
+static inline void perch_cpu_relax(void) {
 #if defined(__x86_64__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
-        && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
-#else
-    return 0;
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
 #endif
 }
 

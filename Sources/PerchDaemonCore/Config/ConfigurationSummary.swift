@@ -22,11 +22,7 @@ extension Configuration {
             } else if case .file(let path) = model.labelSource {
                 line += ", labels from " + path
             }
-            line += ", " + formatRate(model.rate) + "/s, 1 thread"
-            // Say so rather than print a thread count that is not used.
-            if model.threads > 1 {
-                line += " (threads = " + String(model.threads) + " is not used: one inference runs on one thread in this version)"
-            }
+            line += ", " + formatRate(model.rate) + "/s, " + String(model.threads) + (model.threads == 1 ? " thread" : " threads")
             lines.append(line)
         }
         for rule in rules {

@@ -15,6 +15,9 @@ public class Kernel {
     /// The kernel whose `invoke` does this one's work: itself, or an engine this one only
     /// forwards to, which the interpreter then calls directly (one dispatch less per operator).
     var executor: Kernel { self }
+
+    /// How many parts `invoke` cuts its work into over the interpreter's threads (1: not split).
+    var workParts: Int { 1 }
 }
 
 /// What an operator's prepare step sees: its node, its tensors (data pointers already
@@ -30,6 +33,9 @@ public struct PrepareContext {
     public var tensors: [Tensor]
     /// The micro-kernel family GEMM-shaped operators prepare for.
     public var kernelPath: KernelPath = .widening
+    /// The interpreter's threads (nil: one); GEMM-shaped and depthwise operators split
+    /// large work over them and make per-thread scratch for each.
+    public var parallel: Parallelism? = nil
 
     public init(nodeIndex: Int, op: BuiltinOperator, options: OperatorOptions,
                 inputIndices: [Int], outputIndices: [Int], tensors: [Tensor]) {

@@ -58,8 +58,16 @@ public enum KernelPath: Equatable, Sendable {
 /// Options fixed when an interpreter is made.
 public struct RuntimeOptions: Sendable {
     public var kernelPath: KernelPath
+    /// Threads one inference may use (1: the caller's only). Above 1 the interpreter asks
+    /// `makeRunner` for its own runner when it is constructed.
+    public var threads: Int
+    public var makeRunner: ParallelRunnerFactory?
+    /// The smallest part of an operator worth a thread (tests lower it to split small layers).
+    public var minimumPartMultiplyAccumulates = Parallelism.defaultMinimumPartMultiplyAccumulates
 
-    public init(kernelPath: KernelPath = .widening) {
+    public init(kernelPath: KernelPath = .widening, threads: Int = 1, makeRunner: ParallelRunnerFactory? = nil) {
         self.kernelPath = kernelPath
+        self.threads = max(1, threads)
+        self.makeRunner = makeRunner
     }
 }

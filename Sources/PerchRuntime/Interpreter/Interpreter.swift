@@ -17,6 +17,10 @@ public final class Interpreter {
     public let multiplyAccumulates: Int
 
     public let options: RuntimeOptions
+    /// The threads one inference runs on, made with the interpreter (nil: the caller's only).
+    private let runner: (any ParallelRunner)?
+    /// Threads one inference uses: `options.threads`, or 1 when no runner could be made.
+    public var threads: Int { runner?.threadCount ?? 1 }
 
     public convenience init(modelBytes: [UInt8], options: RuntimeOptions = RuntimeOptions()) throws(ModelError) {
         try self.init(model: LoadedModel(modelBytes: modelBytes), options: options)
@@ -31,6 +35,11 @@ public final class Interpreter {
         operatorCounts = model.operatorCounts
         multiplyAccumulates = model.multiplyAccumulates
         Interpreter.initializeVariables(model, tensors)
+        if options.threads > 1, let make = options.makeRunner, let made = make(options.threads), made.threadCount > 1 {
+            runner = made
+        } else {
+            runner = nil
+        }
 
         var prepared: [Kernel] = []
         prepared.reserveCapacity(model.operatorCount)
@@ -42,6 +51,9 @@ public final class Interpreter {
             }
             var context = model.prepareContext(node: node, tensors: tensors)
             context.kernelPath = options.kernelPath
+            context.parallel = runner.map {
+                Parallelism(runner: $0, minimumPartMultiplyAccumulates: options.minimumPartMultiplyAccumulates)
+            }
             prepared.append(try makeKernel(context))
         }
         kernels = prepared
@@ -108,6 +120,9 @@ public final class Interpreter {
     }
 
     public var operatorCount: Int { kernels.count }
+
+    /// Operators whose work is split over the threads (the others run on the caller's).
+    public var splitOperatorCount: Int { kernels.reduce(0) { $0 + ($1.workParts > 1 ? 1 : 0) } }
 
     public var inputs: [Tensor] { model.inputIndices.map { tensors[$0] } }
     public var outputs: [Tensor] { model.outputIndices.map { tensors[$0] } }

@@ -36,10 +36,19 @@ final class BatchMatMulKernel: Kernel {
     /// repacked per slice at invoke. Empty when the multiplier's shift is out of range.
     let gemms: [Gemm]
     let rowTerms: OwnedBuffer<Int32>
+    /// Per extra thread, an engine beside each of `gemms` (same packed weights and output
+    /// stage, own staging rows): `laneGemms[p - 1][i]` is part p's `gemms[i]`.
+    let laneGemms: [[Gemm]]
+    /// The interpreter's threads and the parts one slice's rows are cut into (1: not split).
+    let runner: (any ParallelRunner)?
+    let parts: Int
+    override var workParts: Int { parts }
+    /// The slice the parts are working on, set by the calling thread before it starts them.
+    private var current = (gemm: 0, left: UnsafePointer<Int8>(bitPattern: 1)!, out: UnsafeMutablePointer<Int8>(bitPattern: 1)!)
 
     init(geometry: Geometry, lhs: UnsafePointer<Int8>, rhs: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>,
          lhsZeroPoint: Int32, rhsZeroPoint: Int32, outputZeroPoint: Int32, multiplier: QuantizedMultiplier,
-         rhsIsConstant: Bool, kernelPath: KernelPath = .widening) {
+         rhsIsConstant: Bool, kernelPath: KernelPath = .widening, parallel: Parallelism? = nil) {
         g = geometry
         self.lhs = lhs
         self.rhs = rhs
@@ -66,6 +75,16 @@ final class BatchMatMulKernel: Kernel {
                                             outputZeroPoint: outputZeroPoint, min: -128, max: 127))
             }
         }
+        if let parallel, let first = gemms.first {
+            parts = parallel.parts(
+                                    multiplyAccumulates: geometry.rows * geometry.cols * geometry.depth,
+                                    rows: (geometry.rows + first.rowsPerTile - 1) / first.rowsPerTile)
+        } else {
+            parts = 1
+        }
+        self.runner = parts > 1 ? parallel?.runner : nil
+        let engines = gemms
+        laneGemms = (1..<parts).map { _ in engines.map { Gemm(weights: $0.weights, stage: $0.stage) } }
         super.init()
         if rhsIsConstant {
             let constantTerm = Int32(truncatingIfNeeded: geometry.depth) &* lhsOffset &* rhsOffset
@@ -129,15 +148,19 @@ final class BatchMatMulKernel: Kernel {
                         left = UnsafePointer(lhsScratch.base)
                     }
                     if !gemms.isEmpty {
-                        let gemm: Gemm
-                        if rhsIsPrepared {
-                            gemm = gemms[rs]
-                        } else {
-                            gemm = gemms[0]
+                        let index = rhsIsPrepared ? rs : 0
+                        let gemm = gemms[index]
+                        if !rhsIsPrepared {
                             gemm.weights.pack(rows)
                             for j in 0..<n { gemm.stage.offsets[j] = lhsOffset &* sums[j] &+ constantTerm }
                         }
                         for i in 0..<m { rowTerms[i] = rhsOffset &* sumInt8(left + i &* k, k) }
+                        if let runner {
+                            current = (index, left, out)
+                            runner.run(self, parts: parts)
+                            out += m &* n
+                            continue
+                        }
                         gemm.run(a: left, lda: k, m: m, readable: m &* k, rowOffsets: UnsafePointer(rowTerms.base),
                                  out: out, ldc: n)
                         out += m &* n
@@ -184,6 +207,19 @@ final class BatchMatMulKernel: Kernel {
                 }
             }
         }
+    }
+}
+
+extension BatchMatMulKernel: ParallelWork {
+    /// Part `part` of the current slice: a run of whole tiles of its rows, on lane `part`
+    /// (the slice's weights, offsets and row terms were set before the split).
+    func runPart(_ part: Int, of parts: Int) {
+        let gemm = part == 0 ? gemms[current.gemm] : laneGemms[part - 1][current.gemm]
+        let rows = WorkSplit.range(part: part, of: parts, rows: g.rows, granule: gemm.rowsPerTile)
+        guard !rows.isEmpty else { return }
+        let k = g.depth, n = g.cols
+        gemm.run(a: current.left + rows.lowerBound &* k, lda: k, m: rows.count, readable: (g.rows &- rows.lowerBound) &* k,
+                 rowOffsets: UnsafePointer(rowTerms.base + rows.lowerBound), out: current.out + rows.lowerBound &* n, ldc: n)
     }
 }
 
@@ -252,5 +288,5 @@ func prepareBatchMatMul(_ context: PrepareContext) throws(ModelError) -> BatchMa
         geometry: g, lhs: UnsafePointer(lhs.pointer(as: Int8.self)), rhs: UnsafePointer(rhs.pointer(as: Int8.self)),
         output: output.pointer(as: Int8.self), lhsZeroPoint: lhsZeroPoint, rhsZeroPoint: rhsZeroPoint,
         outputZeroPoint: outputZeroPoint, multiplier: QuantizedMultiplier(Double(productScale) / Double(outputScale)),
-        rhsIsConstant: rhs.isConstant, kernelPath: context.kernelPath)
+        rhsIsConstant: rhs.isConstant, kernelPath: context.kernelPath, parallel: context.parallel)
 }

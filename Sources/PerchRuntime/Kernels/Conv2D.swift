@@ -38,11 +38,19 @@ final class Conv2DKernel: Kernel {
     /// Packed weights and the fused output stage (one group, constant filter); nil falls
     /// back to the per-pixel row dots below.
     let gemm: Gemm?
+    /// One engine per thread (the first is `gemm`): they share the packed weights and the
+    /// output stage, each has its own staging rows and row pointers.
+    let lanes: [Gemm]
+    /// The interpreter's threads and how many parts the GEMM form is cut into (1: not split).
+    let runner: (any ParallelRunner)?
+    let parts: Int
+    override var workParts: Int { parts }
 
     init(geometry: Geometry, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
          bias: UnsafePointer<Int32>?, output: UnsafeMutablePointer<Int8>,
          inputZeroPoint: Int32, outputZeroPoint: Int32, activation: ActivationRange,
-         channelMultipliers: ChannelMultipliers, filterIsConstant: Bool, kernelPath: KernelPath = .widening) {
+         channelMultipliers: ChannelMultipliers, filterIsConstant: Bool, kernelPath: KernelPath = .widening,
+         parallel: Parallelism? = nil) {
         self.g = geometry
         self.input = input
         self.filter = filter
@@ -67,6 +75,21 @@ final class Conv2DKernel: Kernel {
         } else {
             gemm = nil
         }
+        let pixels = geometry.batches * geometry.outHeight * geometry.outWidth
+        if let gemm, let parallel {
+            // Cut by output pixels, whole tiles per part.
+            parts = parallel.parts(
+                                    multiplyAccumulates: pixels * geometry.outChannels * geometry.patchSize,
+                                    rows: (pixels + gemm.rowsPerTile - 1) / gemm.rowsPerTile)
+        } else {
+            parts = 1
+        }
+        self.runner = parts > 1 ? parallel?.runner : nil
+        if let gemm {
+            lanes = [gemm] + (1..<parts).map { _ in Gemm(weights: gemm.weights, stage: gemm.stage) }
+        } else {
+            lanes = []
+        }
         super.init()
         computeZeroPointCorrection()
     }
@@ -82,8 +105,12 @@ final class Conv2DKernel: Kernel {
     }
 
     override func invoke() {
+        if let runner {
+            runner.run(self, parts: parts)
+            return
+        }
         if let gemm {
-            invokeGemm(gemm)
+            invokeGemm(gemm, pixels: 0..<(g.batches &* g.outHeight &* g.outWidth))
             return
         }
         invokeRowDots()
@@ -93,24 +120,27 @@ final class Conv2DKernel: Kernel {
     /// convolution reads the input in place (its pixels are the rows); otherwise each row is
     /// the pixel's receptive field gathered into a staging row, the input zero point standing
     /// in for padding (those taps cancel against the zero-point correction).
-    private func invokeGemm(_ gemm: Gemm) {
+    /// `pixels` is the range of output pixels (all batches flattened) this call computes.
+    private func invokeGemm(_ gemm: Gemm, pixels range: Range<Int>) {
+        guard !range.isEmpty else { return }
         let pixelsPerImage = g.outHeight &* g.outWidth
-        let pixels = g.batches &* pixelsPerImage
+        let pixels = range.upperBound
         let inImage = g.inHeight &* g.inWidth &* g.inChannels
         let pointwise = g.filterHeight == 1 && g.filterWidth == 1
         if pointwise && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0
             && g.outHeight == g.inHeight && g.outWidth == g.inWidth {
-            gemm.run(a: input, lda: g.inChannels, m: pixels, readable: g.batches &* inImage, rowOffsets: nil,
-                     out: output, ldc: g.outChannels)
+            let first = range.lowerBound &* g.inChannels
+            gemm.run(a: input + first, lda: g.inChannels, m: range.count, readable: g.batches &* inImage &- first,
+                     rowOffsets: nil, out: output + range.lowerBound &* g.outChannels, ldc: g.outChannels)
             return
         }
         let zp = Int8(truncatingIfNeeded: inputZeroPoint)
         let rowBytes = g.filterWidth &* g.filterChannels
         let tile = gemm.rowsPerTile
         let direct = pointwise && gemm.weights.kPadded == g.inChannels
-        // The next output pixel, walked without divisions.
-        var b = 0, oy = 0, ox = 0
-        var p0 = 0
+        // The next output pixel, walked without divisions after the first.
+        var p0 = range.lowerBound
+        var b = p0 / pixelsPerImage, oy = p0 % pixelsPerImage / g.outWidth, ox = p0 % g.outWidth
         while p0 < pixels {
             let count = min(tile, pixels &- p0)
             for r in 0..<tile {
@@ -313,5 +343,14 @@ func prepareConv2D(_ context: PrepareContext) throws(ModelError) -> Conv2DKernel
         activation: activation,
         channelMultipliers: context.channelMultipliers(inputScale: inputScale, filterScales: scales,
                                                        outputScale: outputScale, channels: g.outChannels),
-        filterIsConstant: filter.isConstant, kernelPath: context.kernelPath)
+        filterIsConstant: filter.isConstant, kernelPath: context.kernelPath, parallel: context.parallel)
+}
+
+extension Conv2DKernel: ParallelWork {
+    /// Part `part` of the GEMM form: a run of whole tiles of output pixels, on lane `part`.
+    func runPart(_ part: Int, of parts: Int) {
+        let pixels = g.batches &* g.outHeight &* g.outWidth
+        let range = WorkSplit.range(part: part, of: parts, rows: pixels, granule: lanes[0].rowsPerTile)
+        if !range.isEmpty { invokeGemm(lanes[part], pixels: range) }
+    }
 }

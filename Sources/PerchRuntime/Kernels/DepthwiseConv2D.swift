@@ -52,11 +52,18 @@ final class DepthwiseConv2DKernel: Kernel {
     /// On `.vnni`, eight-channel layers (multiplier 1, or 8 on one input channel) run two
     /// pixels per 16 lanes: each tap's weights, the offsets and the output stage repeated twice.
     let pairs8: (filter: OwnedBuffer<Int8>, offsets: OwnedBuffer<Int32>, stage: GemmOutputStage)?
+    /// The interpreter's threads and the parts the in-image path's output rows are cut into
+    /// (1: not split; the bounds-checked paths never are). No per-thread scratch is needed.
+    let runner: (any ParallelRunner)?
+    let parts: Int
+    override var workParts: Int { parts }
+    /// The batch the parts are working on (set by the calling thread before it starts them).
+    private var currentBatch = 0
 
     init(geometry: Geometry, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
          bias: UnsafePointer<Int32>?, output: UnsafeMutablePointer<Int8>, inputZeroPoint: Int32,
          outputZeroPoint: Int32, activation: ActivationRange, channelMultipliers: ChannelMultipliers,
-         filterIsConstant: Bool = true, kernelPath: KernelPath = .widening) {
+         filterIsConstant: Bool = true, kernelPath: KernelPath = .widening, parallel: Parallelism? = nil) {
         self.kernelPath = kernelPath
         g = geometry
         self.input = input
@@ -146,6 +153,14 @@ final class DepthwiseConv2DKernel: Kernel {
         } else {
             interiorOffsets = nil
         }
+        if let parallel, interiorOffsets != nil {
+            parts = parallel.parts(
+                                    multiplyAccumulates: geometry.outHeight * geometry.outWidth * geometry.outChannels * taps,
+                                    rows: geometry.outHeight)
+        } else {
+            parts = 1
+        }
+        self.runner = parts > 1 ? parallel?.runner : nil
     }
 
     override func invoke() {
@@ -159,8 +174,35 @@ final class DepthwiseConv2DKernel: Kernel {
     }
 
     /// Every window through the in-image kernel: the input copied into the zero-point-padded
-    /// buffer first when windows leave the image.
+    /// buffer first when windows leave the image (on the calling thread), then the output rows,
+    /// cut over the interpreter's threads when the layer is large enough.
     private func invokeWindows(_ stage: GemmOutputStage, _ interiorOffsets: OwnedBuffer<Int32>) {
+        let cin = g.inChannels
+        let imageBytes = g.inHeight &* g.inWidth &* cin
+        let width = padded != nil ? paddedWidth : g.inWidth
+        for b in 0..<g.batches {
+            let image = input + b &* imageBytes
+            if let padded {
+                let rowIn = g.inWidth &* cin
+                for y in 0..<g.inHeight {
+                    // Raw copyMemory is a memcpy; typed update(from:) is an element loop in
+                    // Embedded Swift (a value-witness call per byte).
+                    UnsafeMutableRawPointer(padded.base + ((y &+ g.padTop) &* width &+ g.padLeft) &* cin)
+                        .copyMemory(from: image + y &* rowIn, byteCount: rowIn)
+                }
+            }
+            if let runner {
+                currentBatch = b
+                runner.run(self, parts: parts)
+            } else {
+                windowRows(stage, interiorOffsets, batch: b, rows: 0..<g.outHeight)
+            }
+        }
+    }
+
+    /// Output rows `rows` of batch `batch` (its padded copy already made).
+    private func windowRows(_ stage: GemmOutputStage, _ interiorOffsets: OwnedBuffer<Int32>, batch b: Int,
+                            rows: Range<Int>) {
         let cin = g.inChannels, cout = g.outChannels, dm = g.depthMultiplier
         let vectorChannels = cout & ~7
         let taps = g.filterHeight &* g.filterWidth
@@ -172,97 +214,85 @@ final class DepthwiseConv2DKernel: Kernel {
         let width = padded != nil ? paddedWidth : g.inWidth
         let rowBytes = width &* cin
         let pixelStep = g.strideW &* cin
-        var out = output
-        for b in 0..<g.batches {
-            let image = input + b &* imageBytes
-            var base = image
-            if let padded {
-                let rowIn = g.inWidth &* cin
-                for y in 0..<g.inHeight {
-                    // Raw copyMemory is a memcpy; typed update(from:) is an element loop in
-                    // Embedded Swift (a value-witness call per byte).
-                    UnsafeMutableRawPointer(padded.base + ((y &+ g.padTop) &* width &+ g.padLeft) &* cin)
-                        .copyMemory(from: image + y &* rowIn, byteCount: rowIn)
-                }
-                base = UnsafePointer(padded.base)
-            }
-            // One output row; `m` is the depth multiplier, a literal at the call sites below so
-            // the multiplier-1 loops compile without its branches (and pair into smull/smlal).
-            @inline(__always) func outputRow(_ oy: Int, _ m: Int) {
-                var origin = base + oy &* g.strideH &* rowBytes
-                var ox = 0
-                if cout == 8 {
-                    // Eight channels: two pixels share one 16-lane step.
-                    while ox &+ 2 <= g.outWidth {
-                        depthwiseTwoPixels8(origin: origin, pixelStep: pixelStep, out: out, dm: m, taps: taps,
-                                            tapOffsets: tapOffsets, filter: filter, offsets: offsets,
-                                            stage: parameters, pairs: pairs)
-                        origin += 2 &* pixelStep
-                        out += 16
-                        ox &+= 2
-                    }
-                }
-                while ox < g.outWidth {
-                    ox &+= 1
-                    depthwiseInteriorPixel(origin: origin, out: out, channels: vectorChannels, cout: cout, dm: m,
-                                           taps: taps, tapOffsets: tapOffsets, filter: filter, offsets: offsets,
-                                           stage: parameters, pairs: pairs)
-                    var c = vectorChannels
-                    while c < cout {
-                        var a = offsets[c] &- stage.offsets[c]
-                        let x = origin + c / dm
-                        for t in 0..<taps { a &+= Int32(filter[t &* cout &+ c]) &* Int32(x[tapOffsets[t]]) }
-                        out[c] = stage.requantize(a, channel: c)
-                        c &+= 1
-                    }
-                    origin += pixelStep
-                    out += cout
+        let image: UnsafePointer<Int8> = padded.map { UnsafePointer($0.base) } ?? input + b &* imageBytes
+        var out = output + (b &* g.outHeight &+ rows.lowerBound) &* g.outWidth &* cout
+        // One output row; `m` is the depth multiplier, a literal at the call sites below so
+        // the multiplier-1 loops compile without its branches (and pair into smull/smlal).
+        @inline(__always) func outputRow(_ oy: Int, _ m: Int) {
+            var origin = image + oy &* g.strideH &* rowBytes
+            var ox = 0
+            if cout == 8 {
+                // Eight channels: two pixels share one 16-lane step.
+                while ox &+ 2 <= g.outWidth {
+                    depthwiseTwoPixels8(origin: origin, pixelStep: pixelStep, out: out, dm: m, taps: taps,
+                                        tapOffsets: tapOffsets, filter: filter, offsets: offsets,
+                                        stage: parameters, pairs: pairs)
+                    origin += 2 &* pixelStep
+                    out += 16
+                    ox &+= 2
                 }
             }
-            #if arch(arm64)
-            // aarch64: NEON rows for multiplier 1, 8·n channels, and for 3×3 windows with a
-            // multiplier of 8 on one input channel (longer windows of that kind keep the
-            // two-pixel path below, measured fewer instructions).
-            if cout % 8 == 0 && (dm == 1 || (cin == 1 && cout == 8 && taps == 9)) {
-                for _ in 0..<g.outHeight {
-                    perchNEONDepthwiseRow(origin: base, pixelStep: pixelStep, pixels: g.outWidth, out: out,
-                                          channels: cout, broadcastInput: dm != 1, taps: taps, tapOffsets: tapOffsets,
-                                          filter: filter, offsets: offsets, table: UnsafePointer(stage.table.base),
-                                          stride: stage.stride, outputZeroPoint: stage.outputZeroPoint,
-                                          min: stage.min, max: stage.max, pairs: pairs)
-                    base += g.strideH &* rowBytes
-                    out += g.outWidth &* cout
+            while ox < g.outWidth {
+                ox &+= 1
+                depthwiseInteriorPixel(origin: origin, out: out, channels: vectorChannels, cout: cout, dm: m,
+                                       taps: taps, tapOffsets: tapOffsets, filter: filter, offsets: offsets,
+                                       stage: parameters, pairs: pairs)
+                var c = vectorChannels
+                while c < cout {
+                    var a = offsets[c] &- stage.offsets[c]
+                    let x = origin + c / dm
+                    for t in 0..<taps { a &+= Int32(filter[t &* cout &+ c]) &* Int32(x[tapOffsets[t]]) }
+                    out[c] = stage.requantize(a, channel: c)
+                    c &+= 1
                 }
-                continue
+                origin += pixelStep
+                out += cout
             }
-            #endif
-            if let pairs8, interiorOffsets.count >= 8 {
-                for _ in 0..<g.outHeight {
-                    perchVNNIDepthwisePairs8(origin: base, pixelStep: pixelStep, pixels: g.outWidth, out: out,
-                                             broadcastInput: dm != 1, taps: taps, tapOffsets: tapOffsets,
-                                             filter16: UnsafePointer(pairs8.filter.base),
-                                             offsets16: UnsafePointer(pairs8.offsets.base),
-                                             table: UnsafePointer(pairs8.stage.table.base), stride: pairs8.stage.stride,
-                                             outputZeroPoint: stage.outputZeroPoint, min: stage.min, max: stage.max,
-                                             pairs: pairs)
-                    base += g.strideH &* rowBytes
-                    out += g.outWidth &* 8
-                }
-            } else if kernelPath == .vnni && dm == 1 && cout % 16 == 0 {
-                for _ in 0..<g.outHeight {
-                    perchVNNIDepthwiseRow(origin: base, pixelStep: pixelStep, pixels: g.outWidth, out: out,
-                                          channels: cout, taps: taps, tapOffsets: tapOffsets, filter: filter,
-                                          offsets: offsets, table: UnsafePointer(stage.table.base),
-                                          stride: stage.stride, outputZeroPoint: stage.outputZeroPoint,
-                                          min: stage.min, max: stage.max, pairs: pairs)
-                    base += g.strideH &* rowBytes
-                    out += g.outWidth &* cout
-                }
-            } else if dm == 1 {
-                for oy in 0..<g.outHeight { outputRow(oy, 1) }
-            } else {
-                for oy in 0..<g.outHeight { outputRow(oy, dm) }
+        }
+        var base = image + rows.lowerBound &* g.strideH &* rowBytes
+        #if arch(arm64)
+        // aarch64: NEON rows for multiplier 1, 8·n channels, and for 3×3 windows with a
+        // multiplier of 8 on one input channel (longer windows of that kind keep the
+        // two-pixel path below, measured fewer instructions).
+        if cout % 8 == 0 && (dm == 1 || (cin == 1 && cout == 8 && taps == 9)) {
+            for _ in rows {
+                perchNEONDepthwiseRow(origin: base, pixelStep: pixelStep, pixels: g.outWidth, out: out,
+                                      channels: cout, broadcastInput: dm != 1, taps: taps, tapOffsets: tapOffsets,
+                                      filter: filter, offsets: offsets, table: UnsafePointer(stage.table.base),
+                                      stride: stage.stride, outputZeroPoint: stage.outputZeroPoint,
+                                      min: stage.min, max: stage.max, pairs: pairs)
+                base += g.strideH &* rowBytes
+                out += g.outWidth &* cout
             }
+            return
+        }
+        #endif
+        if let pairs8, interiorOffsets.count >= 8 {
+            for _ in rows {
+                perchVNNIDepthwisePairs8(origin: base, pixelStep: pixelStep, pixels: g.outWidth, out: out,
+                                         broadcastInput: dm != 1, taps: taps, tapOffsets: tapOffsets,
+                                         filter16: UnsafePointer(pairs8.filter.base),
+                                         offsets16: UnsafePointer(pairs8.offsets.base),
+                                         table: UnsafePointer(pairs8.stage.table.base), stride: pairs8.stage.stride,
+                                         outputZeroPoint: stage.outputZeroPoint, min: stage.min, max: stage.max,
+                                         pairs: pairs)
+                base += g.strideH &* rowBytes
+                out += g.outWidth &* 8
+            }
+        } else if kernelPath == .vnni && dm == 1 && cout % 16 == 0 {
+            for _ in rows {
+                perchVNNIDepthwiseRow(origin: base, pixelStep: pixelStep, pixels: g.outWidth, out: out,
+                                      channels: cout, taps: taps, tapOffsets: tapOffsets, filter: filter,
+                                      offsets: offsets, table: UnsafePointer(stage.table.base),
+                                      stride: stage.stride, outputZeroPoint: stage.outputZeroPoint,
+                                      min: stage.min, max: stage.max, pairs: pairs)
+                base += g.strideH &* rowBytes
+                out += g.outWidth &* cout
+            }
+        } else if dm == 1 {
+            for oy in rows { outputRow(oy, 1) }
+        } else {
+            for oy in rows { outputRow(oy, dm) }
         }
     }
 
@@ -413,6 +443,15 @@ final class DepthwiseConv2DKernel: Kernel {
     }
 }
 
+extension DepthwiseConv2DKernel: ParallelWork {
+    /// Part `part`: a run of output rows of the current batch through the in-image kernel.
+    func runPart(_ part: Int, of parts: Int) {
+        guard let stage, let interiorOffsets else { return }
+        let rows = WorkSplit.range(part: part, of: parts, rows: g.outHeight)
+        if !rows.isEmpty { windowRows(stage, interiorOffsets, batch: currentBatch, rows: rows) }
+    }
+}
+
 extension DepthwiseConv2DKernel {
     /// Elements of one zero-point-padded image, or nil when that copy would be out of
     /// proportion to the image. A huge stride or dilation in a corrupt or hostile file makes
@@ -519,7 +558,7 @@ func prepareDepthwiseConv2D(_ context: PrepareContext) throws(ModelError) -> Dep
         activation: activation,
         channelMultipliers: context.channelMultipliers(inputScale: inputScale, filterScales: scales,
                                                        outputScale: outputScale, channels: g.outChannels),
-        filterIsConstant: filter.isConstant, kernelPath: context.kernelPath)
+        filterIsConstant: filter.isConstant, kernelPath: context.kernelPath, parallel: context.parallel)
     guard kernel.tapOffsetsFit else {
         throw context.fail("dilation \(g.dilationH)×\(g.dilationW) over a \(g.inWidth)-pixel row of \(g.inChannels) channels overflows the address range")
     }

@@ -33,11 +33,18 @@ final class FullyConnectedKernel: Kernel {
     let smallCall: Unmanaged<SmallFullyConnected>?
     /// fo·Σx per batch row when the weights have a zero point.
     let rowTerms: OwnedBuffer<Int32>
+    /// One engine per thread (the first is `gemm`), sharing packed weights and output stage.
+    let lanes: [Gemm]
+    /// The interpreter's threads and the parts the GEMM's batch rows are cut into (1: not split).
+    let runner: (any ParallelRunner)?
+    let parts: Int
+    override var workParts: Int { parts }
 
     init(input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?,
          output: UnsafeMutablePointer<Int8>, batches: Int, units: Int, depth: Int, inputZeroPoint: Int32,
          filterZeroPoint: Int32, outputZeroPoint: Int32, activation: ActivationRange,
-         channelMultipliers: ChannelMultipliers, filterIsConstant: Bool, kernelPath: KernelPath = .widening) {
+         channelMultipliers: ChannelMultipliers, filterIsConstant: Bool, kernelPath: KernelPath = .widening,
+         parallel: Parallelism? = nil) {
         self.input = input
         self.filter = filter
         self.bias = bias
@@ -79,6 +86,18 @@ final class FullyConnectedKernel: Kernel {
             gemm = nil
         }
         smallCall = small.map { .passUnretained($0) }
+        if let gemm, let parallel {
+            parts = parallel.parts(multiplyAccumulates: batches * units * depth,
+                                    rows: (batches + gemm.rowsPerTile - 1) / gemm.rowsPerTile)
+        } else {
+            parts = 1
+        }
+        self.runner = parts > 1 ? parallel?.runner : nil
+        if let gemm {
+            lanes = [gemm] + (1..<parts).map { _ in Gemm(weights: gemm.weights, stage: gemm.stage) }
+        } else {
+            lanes = []
+        }
     }
 
     private func computeUnitCorrection() {
@@ -107,6 +126,10 @@ final class FullyConnectedKernel: Kernel {
             if filterOffset != 0 {
                 for b in 0..<batches { rowTerms[b] = filterOffset &* sumInt8(input + b &* depth, depth) }
                 terms = UnsafePointer(rowTerms.base)
+            }
+            if let runner {
+                runner.run(self, parts: parts)
+                return
             }
             gemm.run(a: input, lda: depth, m: batches, readable: batches &* depth, rowOffsets: terms,
                      out: output, ldc: units)
@@ -209,5 +232,20 @@ func prepareFullyConnected(_ context: PrepareContext) throws(ModelError) -> Full
         bias: biasPointer.map { UnsafePointer($0) }, output: output.pointer(as: Int8.self),
         batches: batches, units: units, depth: depth, inputZeroPoint: inputZeroPoint,
         filterZeroPoint: filterZeroPoint, outputZeroPoint: outputZeroPoint, activation: activation,
-        channelMultipliers: multipliers, filterIsConstant: filter.isConstant, kernelPath: context.kernelPath)
+        channelMultipliers: multipliers, filterIsConstant: filter.isConstant, kernelPath: context.kernelPath,
+        parallel: context.parallel)
+}
+
+extension FullyConnectedKernel: ParallelWork {
+    /// Part `part` of the GEMM: a run of whole tiles of batch rows, on lane `part` (the row
+    /// terms were computed before the split).
+    func runPart(_ part: Int, of parts: Int) {
+        let gemm = lanes[part]
+        let rows = WorkSplit.range(part: part, of: parts, rows: batches, granule: gemm.rowsPerTile)
+        guard !rows.isEmpty else { return }
+        let first = rows.lowerBound &* depth
+        let terms: UnsafePointer<Int32>? = filterOffset != 0 ? UnsafePointer(rowTerms.base + rows.lowerBound) : nil
+        gemm.run(a: input + first, lda: depth, m: rows.count, readable: batches &* depth &- first, rowOffsets: terms,
+                 out: output + rows.lowerBound &* units, ldc: units)
+    }
 }

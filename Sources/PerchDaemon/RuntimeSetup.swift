@@ -1,0 +1,82 @@
+import PerchRuntime
+import PerchSystem
+
+/// How `perchd` and `perch` configure the runtime for this machine, so both run the same
+/// path: the kernel path from the CPU's features (PerchSystem's `CPUFeatures`), overridable
+/// with `PERCH_KERNEL_PATH=widening|sdot|vnni` (tests use it to run a slower path on a CPU
+/// that has a faster one), and the threads of one inference over a `WorkerPool`.
+public enum RuntimeSetup {
+    /// The fastest path this CPU and binary run.
+    public static var detectedKernelPath: KernelPath {
+        let cpu = CPUFeatures.detect()
+        return KernelPath.best(hwcap: cpu.hwcap, x86AVX512VNNI: cpu.x86AVX512VNNI)
+    }
+
+    /// Why a requested path cannot be used.
+    public enum KernelPathProblem: Error, Equatable {
+        /// No path has that name.
+        case unknown(String)
+        /// A path this CPU or binary does not run (the detected one is given).
+        case unsupported(String, detected: KernelPath)
+
+        public var description: String {
+            switch self {
+            case .unknown(let name):
+                return "'" + name + "' is not a kernel path (widening, sdot or vnni)"
+            case .unsupported(let name, let detected):
+                return "'" + name + "' is not a path this CPU and binary run (" + detected.name + " or widening)"
+            }
+        }
+    }
+
+    /// `override`, else `PERCH_KERNEL_PATH`, else the detected path. `widening` runs everywhere;
+    /// another named path must be the detected one.
+    public static func kernelPath(override: String? = nil) -> Result<KernelPath, KernelPathProblem> {
+        let requested = override ?? Environment.value("PERCH_KERNEL_PATH")
+        let detected = detectedKernelPath
+        guard let name = requested, !name.isEmpty else { return .success(detected) }
+        guard let path = KernelPath(name: name) else { return .failure(.unknown(name)) }
+        if path != .widening && path != detected { return .failure(.unsupported(name, detected: detected)) }
+        return .success(path)
+    }
+
+    /// Options for an interpreter: `threads` above 1 gives it its own pool, made when it is
+    /// constructed (a pool that cannot start its threads leaves it on one).
+    public static func options(kernelPath: KernelPath, threads: Int = 1) -> RuntimeOptions {
+        RuntimeOptions(kernelPath: kernelPath, threads: threads, makeRunner: { count in PoolRunner.make(threads: count) })
+    }
+}
+
+/// The runtime's `ParallelRunner` over PerchSystem's `WorkerPool`: the runtime declares what it
+/// needs without system calls, this gives it pthreads.
+final class PoolRunner: ParallelRunner, PoolWork {
+    let pool: WorkerPool
+    private var work: (any ParallelWork)? = nil
+    private var parts = 1
+
+    private init(pool: WorkerPool) { self.pool = pool }
+
+    static func make(threads: Int) -> PoolRunner? {
+        do throws(Errno) {
+            return PoolRunner(pool: try WorkerPool(threadCount: threads))
+        } catch {
+            Log.warning("cannot start " + String(threads) + " inference threads (" + error.description
+                        + "); this model runs on one")
+            return nil
+        }
+    }
+
+    var threadCount: Int { pool.threadCount }
+
+    func run(_ work: any ParallelWork, parts: Int) {
+        self.work = work
+        self.parts = parts
+        pool.run(self)
+        self.work = nil
+    }
+
+    /// Thread `part` of the pool; threads past the job's parts have nothing to do.
+    func runPart(_ part: Int) {
+        if part < parts { work?.runPart(part, of: parts) }
+    }
+}
