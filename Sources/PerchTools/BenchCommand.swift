@@ -131,7 +131,8 @@ enum BenchCommand {
             var text = "{\"model\": " + jsonString(path) + ", \"median_ms\": " + fixed(median, 6)
                 + ", \"min_ms\": " + fixed(minimum, 6) + ", \"runs\": " + String(count)
                 + ", \"batch\": " + String(timing.batch) + ", \"batches\": " + String(timing.batches)
-                + ", \"threads\": " + String(interpreter.threads) + ", \"macs\": " + String(macs) + ", \"gmacs_per_s\": " + fixed(gmacs, 3)
+                + ", \"threads\": " + String(interpreter.threads)
+                + ", \"split_operators\": " + String(interpreter.splitOperatorCount) + ", \"macs\": " + String(macs) + ", \"gmacs_per_s\": " + fixed(gmacs, 3)
                 + ", \"kernel_path\": " + jsonString(runtimeOptions.kernelPath.name)
                 + ", \"build\": " + jsonString(PerchVersion.architecture + " " + PerchVersion.buildMode)
                 + ", \"operators\": ["
@@ -146,7 +147,9 @@ enum BenchCommand {
         }
         printLine("model: " + path)
         printLine("kernel path: " + runtimeOptions.kernelPath.name + " (" + PerchVersion.architecture + ", "
-                  + PerchVersion.buildMode + "), threads: " + String(interpreter.threads))
+                  + PerchVersion.buildMode + "), threads: " + String(interpreter.threads)
+                  + (interpreter.threads > 1 ? " (" + String(interpreter.splitOperatorCount) + " of "
+                     + String(interpreter.operatorCount) + " operators split)" : ""))
         printLine("runs: " + String(count) + " in " + String(timing.batches) + " batches of " + String(timing.batch)
                   + ", median " + fixed(median, 6) + " ms, min " + fixed(minimum, 6) + " ms")
         printLine("multiply-accumulates: " + String(macs) + ", " + fixed(gmacs, 2) + " GMAC/s")

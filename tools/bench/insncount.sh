@@ -6,7 +6,12 @@
 #   2. every shared model: instructions per inference and per MAC, on both CPUs.
 # Each figure is (N(1 + R runs) - N(1 run)) / R, so start-up and loading cancel out.
 #
-#   tools/bench/insncount.sh [--quick]        (needs cross/build.sh aarch64 first)
+#   tools/bench/insncount.sh [--quick | --models]   (needs cross/build.sh aarch64 first)
+#
+# --models skips the GEMM part. THREADS=N runs each inference on N threads (`--threads N`) and
+# counts with tools/bench/insncount-threads.c, whose atomic add does not lose counts when guest
+# threads run at once (the shared plugin's inline add can); set THREADS=1 to count one thread
+# with that same plugin.
 #
 # Environment: PERCH_CACHE (plugin and sysroot), PERCH_AARCH64_PERCH (default
 # .build-aarch64/release/perch), MODELS (default ../shared/models), CPUS (default
@@ -20,8 +25,11 @@ models=${MODELS:-$repo/../shared/models}
 plugin_src=${INSNCOUNT_SRC:-$repo/../shared/tools/qemu-insncount/insncount.c}
 cpus=(${CPUS:-cortex-a72 cortex-a76})
 sysroot=$cache/sysroot-arm64
-quick=0
+quick=0 models_only=0
 [ "${1:-}" = "--quick" ] && quick=1
+[ "${1:-}" = "--models" ] && models_only=1
+threads=${THREADS:-}
+[ -n "$threads" ] && plugin_src=$repo/tools/bench/insncount-threads.c
 
 [ -x "$perch" ] || { echo "insncount: $perch missing: run cross/build.sh aarch64" >&2; exit 1; }
 [ -f "$sysroot/.complete" ] || "$repo/cross/sysroot.sh" arm64 >&2
@@ -31,7 +39,7 @@ if ! command -v qemu-aarch64 >/dev/null; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq qemu-user >/dev/null
 fi
-plugin=$cache/insncount/libinsncount.so
+plugin=$cache/insncount/$(basename "$plugin_src" .c).so
 if [ ! -f "$plugin" ] || [ "$plugin_src" -nt "$plugin" ]; then
   mkdir -p "$(dirname "$plugin")"
   cc -O2 -shared -fPIC -o "$plugin" "$plugin_src"
@@ -54,6 +62,7 @@ gemm() {  # gemm CPU M N K [EXTRA]
   python3 -c "print('%-11s %-10s %5d %5d %5d %12.0f %8.4f %s' % ('$cpu', '$path', $m, $n, $k, ($b - $a) / $runs, ($b - $a) / $runs / ($m * $n * $k), '$extra'))"
 }
 
+if [ $models_only = 0 ]; then
 echo "## GEMM micro-kernel (perch bench --kernel gemm): instructions per multiply-accumulate"
 echo "cpu         path           M     N     K  insns/run  insns/MAC"
 shapes=("64 64 256" "256 64 64" "64 32 72")
@@ -66,9 +75,10 @@ for cpu in "${cpus[@]}"; do
   [ $quick = 1 ] || gemm "$cpu" 64 64 256 --full-range-weights
 done
 
+fi
 [ $quick = 1 ] && exit 0
 echo
-echo "## Models: instructions per inference (perch bench MODEL --no-operators)"
+echo "## Models: instructions per inference (perch bench MODEL --no-operators${threads:+ --threads $threads})"
 echo "model                    cpu         path        MACs        insns/inference  insns/MAC"
 for dir in "$models"/*/; do
   name=$(basename "$dir")
@@ -78,9 +88,9 @@ for dir in "$models"/*/; do
     runs=20
     # One batch each (--batch = --runs): no batch-size calibration, and the difference is R
     # back-to-back invoke() calls between one pair of clock reads.
-    a=$(count "$cpu" bench "$model" --runs 1 --batch 1 --warmup 0 --no-operators)
-    b=$(count "$cpu" bench "$model" --runs $((runs + 1)) --batch $((runs + 1)) --warmup 0 --no-operators)
-    info=$(qemu-aarch64 -L "$sysroot" -cpu "$cpu" "$perch" bench "$model" --runs 1 --batch 1 --warmup 0 --no-operators --json)
+    a=$(count "$cpu" bench "$model" --runs 1 --batch 1 --warmup 0 --no-operators ${threads:+--threads $threads})
+    b=$(count "$cpu" bench "$model" --runs $((runs + 1)) --batch $((runs + 1)) --warmup 0 --no-operators ${threads:+--threads $threads})
+    info=$(qemu-aarch64 -L "$sysroot" -cpu "$cpu" "$perch" bench "$model" --runs 1 --batch 1 --warmup 0 --no-operators --json ${threads:+--threads $threads})
     python3 - "$name" "$cpu" "$a" "$b" "$runs" "$info" <<'PY'
 import json, sys
 name, cpu, a, b, runs, info = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), json.loads(sys.argv[6])
