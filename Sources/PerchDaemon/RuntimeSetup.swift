@@ -51,6 +51,8 @@ public enum RuntimeSetup {
 /// needs without system calls, this gives it pthreads.
 final class PoolRunner: ParallelRunner, PoolWork {
     let pool: WorkerPool
+    /// The job being run (set by the calling thread between jobs; the pool reads it only for a
+    /// chunk it has claimed of the current job).
     private var work: (any ParallelWork)? = nil
     private var parts = 1
 
@@ -71,12 +73,11 @@ final class PoolRunner: ParallelRunner, PoolWork {
     func run(_ work: any ParallelWork, parts: Int) {
         self.work = work
         self.parts = parts
-        pool.run(self)
+        pool.run(self, chunks: parts)
         self.work = nil
     }
 
-    /// Thread `part` of the pool; threads past the job's parts have nothing to do.
-    func runPart(_ part: Int) {
-        if part < parts { work?.runPart(part, of: parts) }
+    func runChunk(_ chunk: Int, lane: Int) {
+        work?.runPart(chunk, of: parts, lane: lane)
     }
 }

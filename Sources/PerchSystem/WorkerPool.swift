@@ -1,35 +1,39 @@
 import CPerchSystem
 import Synchronization
 
-/// One part of a job a `WorkerPool` runs; part `p` always runs on thread `p` (0 is the
-/// caller), so a part can keep per-thread scratch without locks.
+/// A job a `WorkerPool` runs: chunks 0..<n, each on whichever thread claims it first, with
+/// that thread's lane (0 is the caller, 1..<threadCount the pool's threads), so a chunk can
+/// use per-thread scratch without locks.
 public protocol PoolWork: AnyObject {
-    func runPart(_ part: Int)
+    func runChunk(_ chunk: Int, lane: Int)
 }
 
-/// A fixed set of threads that run the parts of a job together with the caller and return
-/// when every part has: made once (pthread_create happens here, never per job), reused for
-/// every job, joined when the pool goes away.
+/// A fixed set of threads that run the chunks of a job together with the caller: made once
+/// (pthread_create happens here, never per job), reused for every job, joined when the pool
+/// goes away.
 ///
-/// Waiting spins a little before it blocks on a condition variable: the gap between two
-/// layers of a model is microseconds, far shorter than a futex wake-up, but a pool that only
-/// spun would burn the cores the camera, audio and API threads need between inferences.
+/// Chunks are claimed one at a time from a shared counter, so the caller does the work of a
+/// thread that is not running (a loaded machine has descheduled it, or it is still waking):
+/// a job never waits for a thread to start, only for chunks already claimed. Waiting spins a
+/// little before it blocks on a condition variable: the gap between two layers of a model is
+/// microseconds, far shorter than a futex wake-up, but a pool that only spun would take the
+/// cores the camera, audio and API threads need between inferences.
 public final class WorkerPool: @unchecked Sendable {
-    /// Threads that run parts, the caller's included.
+    /// Threads that run chunks, the caller's included.
     public let threadCount: Int
     private let shared: PoolShared
     private var threads: [Thread] = []
 
     /// Starts `threadCount - 1` threads (none for 1). `spin` is how many times a waiting thread
-    /// polls before it sleeps. Throws the errno of a thread that could not be created
-    /// (those already started are stopped first).
+    /// polls before it sleeps. Throws the errno of a thread that could not be created (those
+    /// already started are stopped first).
     public init(threadCount: Int, spin: Int = WorkerPool.defaultSpin) throws(Errno) {
         self.threadCount = max(1, threadCount)
         shared = PoolShared(spin: spin)
-        for index in 1..<self.threadCount {
+        for lane in 1..<self.threadCount {
             let shared = self.shared
             do throws(Errno) {
-                threads.append(try Thread.spawn { shared.workerLoop(index) })
+                threads.append(try Thread.spawn { shared.workerLoop(lane: lane) })
             } catch {
                 stop()
                 throw error
@@ -37,7 +41,7 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Polls before sleeping: about 20-60 µs on a current core (`pause` costs tens of cycles).
+    /// Polls before sleeping: some tens of µs on a current core (`pause` costs tens of cycles).
     public static let defaultSpin = 2000
 
     deinit { stop() }
@@ -48,56 +52,85 @@ public final class WorkerPool: @unchecked Sendable {
         threads = []
     }
 
-    /// Runs `work.runPart(p)` for every p in 0..<threadCount, part 0 on the calling thread,
-    /// and returns when all have returned. One job at a time: the pool has one owner.
-    public func run(_ work: any PoolWork) {
-        if threadCount == 1 {
-            work.runPart(0)
+    /// Runs `work.runChunk(c, lane:)` for every c in 0..<chunks (at most 2^20) and returns when
+    /// all have returned. One job at a time: the pool has one owner.
+    public func run(_ work: any PoolWork, chunks: Int) {
+        if threadCount == 1 || chunks <= 1 {
+            for c in 0..<chunks { work.runChunk(c, lane: 0) }
             return
         }
-        shared.start(work, workers: threadCount - 1)
-        work.runPart(0)
-        shared.waitUntilDone()
+        shared.run(work, chunks: chunks)
     }
 }
 
 /// The state the pool's threads share (they hold it, not the pool, so the pool can go away).
+///
+/// `ticket` packs the job number (high bits), the job's chunk count and the next unclaimed
+/// chunk in one atomic word: a claim is one compare-and-swap that also proves the job is still
+/// the current one, so a thread that woke late cannot take a chunk of a finished job, and
+/// `work` is only read after a successful claim (the caller replaces it only between jobs).
 private final class PoolShared: @unchecked Sendable {
     let spin: Int
     let mutex = PthreadMutex()
     let wake = PthreadCondition()
     let finished = PthreadCondition()
-    /// Bumped (release) once the job is stored; workers read the job after seeing it (acquire).
-    let generation = Atomic<Int>(0)
-    /// Worker parts of the current job not yet finished.
-    let remaining = Atomic<Int>(0)
+    let ticket = Atomic<UInt64>(0)
+    /// Chunks of the current job that have returned.
+    let completed = Atomic<Int>(0)
     let stopping = Atomic<Bool>(false)
     var work: (any PoolWork)? = nil
 
+    static let chunkBits: UInt64 = 20
+    static let chunkMask: UInt64 = (1 << chunkBits) - 1
+
     init(spin: Int) { self.spin = max(0, spin) }
 
-    func start(_ job: any PoolWork, workers: Int) {
-        work = job
-        remaining.store(workers, ordering: .relaxed)
-        generation.wrappingAdd(1, ordering: .releasing)
-        // Under the mutex: a worker checks the generation with it held before it sleeps, so
-        // it either sees the new value or is already waiting when the broadcast comes.
-        mutex.withLock { wake.broadcast() }
-    }
+    static func job(_ t: UInt64) -> UInt64 { t >> (2 * chunkBits) }
 
-    func waitUntilDone() {
+    func run(_ job: any PoolWork, chunks: Int) {
+        work = job
+        completed.store(0, ordering: .relaxed)
+        let next = (PoolShared.job(ticket.load(ordering: .relaxed)) &+ 1) << (2 * PoolShared.chunkBits)
+        ticket.store(next | UInt64(chunks) << PoolShared.chunkBits, ordering: .releasing)
+        // Under the mutex: a worker checks the ticket with it held before it sleeps, so it
+        // either sees the new job or is already waiting when the broadcast comes.
+        mutex.withLock { wake.broadcast() }
+        runChunks(ofJob: PoolShared.job(next), lane: 0)
         var polls = 0
-        while remaining.load(ordering: .acquiring) != 0 {
+        while completed.load(ordering: .acquiring) != chunks {
             if polls < spin {
                 polls &+= 1
                 perch_cpu_relax()
                 continue
             }
             mutex.withLock {
-                while remaining.load(ordering: .acquiring) != 0 { finished.wait(mutex) }
+                while completed.load(ordering: .acquiring) != chunks { finished.wait(mutex) }
             }
         }
         work = nil
+    }
+
+    /// Claims and runs chunks of job `job` until none is left (or another job is current).
+    func runChunks(ofJob job: UInt64, lane: Int) {
+        while true {
+            var t = ticket.load(ordering: .acquiring)
+            var claimed = -1
+            while PoolShared.job(t) == job {
+                let count = (t >> PoolShared.chunkBits) & PoolShared.chunkMask
+                let next = t & PoolShared.chunkMask
+                if next >= count { break }
+                let (exchanged, original) = ticket.compareExchange(expected: t, desired: t &+ 1,
+                                                                   ordering: .acquiringAndReleasing)
+                if exchanged { claimed = Int(next); break }
+                t = original
+            }
+            if claimed < 0 { return }
+            let count = Int((t >> PoolShared.chunkBits) & PoolShared.chunkMask)
+            work?.runChunk(claimed, lane: lane)
+            if completed.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue == count {
+                mutex.withLock { finished.signal() }
+            }
+        }
     }
 
     func stop() {
@@ -105,30 +138,28 @@ private final class PoolShared: @unchecked Sendable {
         mutex.withLock { wake.broadcast() }
     }
 
-    func workerLoop(_ index: Int) {
-        var seen = 0
+    func workerLoop(lane: Int) {
+        var seen = PoolShared.job(ticket.load(ordering: .acquiring))
         while true {
             var polls = 0
-            var current = generation.load(ordering: .acquiring)
+            var current = PoolShared.job(ticket.load(ordering: .acquiring))
             while current == seen && !stopping.load(ordering: .acquiring) {
                 if polls < spin {
                     polls &+= 1
                     perch_cpu_relax()
                 } else {
                     mutex.withLock {
-                        while generation.load(ordering: .acquiring) == seen && !stopping.load(ordering: .acquiring) {
+                        while PoolShared.job(ticket.load(ordering: .acquiring)) == seen
+                                && !stopping.load(ordering: .acquiring) {
                             wake.wait(mutex)
                         }
                     }
                 }
-                current = generation.load(ordering: .acquiring)
+                current = PoolShared.job(ticket.load(ordering: .acquiring))
             }
             if stopping.load(ordering: .acquiring) { return }
             seen = current
-            work?.runPart(index)
-            if remaining.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
-                mutex.withLock { finished.signal() }
-            }
+            runChunks(ofJob: current, lane: lane)
         }
     }
 }

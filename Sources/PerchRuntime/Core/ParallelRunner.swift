@@ -1,8 +1,8 @@
 /// An operator's work cut into parts that may run at the same time, each writing only its
-/// own rows or channels of the output. Part `p` of `parts` always runs on the runner's thread
-/// `p`, so it may use per-thread scratch made at prepare time.
+/// own rows or channels of the output. A part runs on one of the runner's threads, `lane`
+/// (0 ..< threadCount, 0 the caller's); per-thread scratch made at prepare time is indexed by it.
 public protocol ParallelWork: AnyObject {
-    func runPart(_ part: Int, of parts: Int)
+    func runPart(_ part: Int, of parts: Int, lane: Int)
 }
 
 /// The threads an interpreter's operators share. The runtime only declares it (it makes no
@@ -10,8 +10,9 @@ public protocol ParallelWork: AnyObject {
 public protocol ParallelRunner: AnyObject {
     /// Threads that run parts, the caller's included.
     var threadCount: Int { get }
-    /// Calls `work.runPart(p, of: parts)` for every p in 0..<parts (parts ≤ threadCount), part
-    /// 0 on the calling thread, and returns when all have returned. Allocates nothing.
+    /// Calls `work.runPart(p, of: parts, lane:)` for every p in 0..<parts, each on whichever
+    /// thread takes it (the caller takes part in), and returns when all have returned.
+    /// Allocates nothing.
     func run(_ work: any ParallelWork, parts: Int)
 }
 
@@ -30,12 +31,17 @@ public struct Parallelism {
 
     public static let defaultMinimumPartMultiplyAccumulates = 32_768
 
-    /// The parts for `multiplyAccumulates` of work over `rows` rows (or tiles of rows).
+    /// Threads of the runner: the number of lanes of per-thread scratch an operator needs.
+    var threads: Int { runner.threadCount }
+
+    /// The parts for `multiplyAccumulates` of work over `rows` rows (or tiles of rows): up to
+    /// two per thread, so a thread that finishes early (or the caller, when a thread is slow
+    /// to wake) takes another; 1 means the operator is not split.
     func parts(multiplyAccumulates: Int, rows: Int) -> Int {
         let threads = runner.threadCount
         guard threads > 1 else { return 1 }
         let byWork = multiplyAccumulates / max(1, minimumPartMultiplyAccumulates)
-        return max(1, min(threads, byWork, rows))
+        return max(1, min(2 * threads, byWork, rows))
     }
 }
 

@@ -37,7 +37,7 @@ final class BatchMatMulKernel: Kernel {
     let gemms: [Gemm]
     let rowTerms: OwnedBuffer<Int32>
     /// Per extra thread, an engine beside each of `gemms` (same packed weights and output
-    /// stage, own staging rows): `laneGemms[p - 1][i]` is part p's `gemms[i]`.
+    /// stage, own staging rows): `laneGemms[l - 1][i]` is lane l's `gemms[i]`.
     let laneGemms: [[Gemm]]
     /// The interpreter's threads and the parts one slice's rows are cut into (1: not split).
     let runner: (any ParallelRunner)?
@@ -84,7 +84,8 @@ final class BatchMatMulKernel: Kernel {
         }
         self.runner = parts > 1 ? parallel?.runner : nil
         let engines = gemms
-        laneGemms = (1..<parts).map { _ in engines.map { Gemm(weights: $0.weights, stage: $0.stage) } }
+        let count = parts > 1 ? parallel?.threads ?? 1 : 1
+        laneGemms = (1..<count).map { _ in engines.map { Gemm(weights: $0.weights, stage: $0.stage) } }
         super.init()
         if rhsIsConstant {
             let constantTerm = Int32(truncatingIfNeeded: geometry.depth) &* lhsOffset &* rhsOffset
@@ -211,10 +212,10 @@ final class BatchMatMulKernel: Kernel {
 }
 
 extension BatchMatMulKernel: ParallelWork {
-    /// Part `part` of the current slice: a run of whole tiles of its rows, on lane `part`
+    /// Part `part` of the current slice: a run of whole tiles of its rows, on the engines of `lane`
     /// (the slice's weights, offsets and row terms were set before the split).
-    func runPart(_ part: Int, of parts: Int) {
-        let gemm = part == 0 ? gemms[current.gemm] : laneGemms[part - 1][current.gemm]
+    func runPart(_ part: Int, of parts: Int, lane: Int) {
+        let gemm = lane == 0 ? gemms[current.gemm] : laneGemms[lane - 1][current.gemm]
         let rows = WorkSplit.range(part: part, of: parts, rows: g.rows, granule: gemm.rowsPerTile)
         guard !rows.isEmpty else { return }
         let k = g.depth, n = g.cols

@@ -38,7 +38,7 @@ final class Conv2DKernel: Kernel {
     /// Packed weights and the fused output stage (one group, constant filter); nil falls
     /// back to the per-pixel row dots below.
     let gemm: Gemm?
-    /// One engine per thread (the first is `gemm`): they share the packed weights and the
+    /// One engine per thread when split (the first is `gemm`): they share the packed weights and the
     /// output stage, each has its own staging rows and row pointers.
     let lanes: [Gemm]
     /// The interpreter's threads and how many parts the GEMM form is cut into (1: not split).
@@ -86,7 +86,8 @@ final class Conv2DKernel: Kernel {
         }
         self.runner = parts > 1 ? parallel?.runner : nil
         if let gemm {
-            lanes = [gemm] + (1..<parts).map { _ in Gemm(weights: gemm.weights, stage: gemm.stage) }
+            let count = parts > 1 ? parallel?.threads ?? 1 : 1
+            lanes = [gemm] + (1..<count).map { _ in Gemm(weights: gemm.weights, stage: gemm.stage) }
         } else {
             lanes = []
         }
@@ -347,10 +348,10 @@ func prepareConv2D(_ context: PrepareContext) throws(ModelError) -> Conv2DKernel
 }
 
 extension Conv2DKernel: ParallelWork {
-    /// Part `part` of the GEMM form: a run of whole tiles of output pixels, on lane `part`.
-    func runPart(_ part: Int, of parts: Int) {
+    /// Part `part` of the GEMM form: a run of whole tiles of output pixels, on the engine of `lane`.
+    func runPart(_ part: Int, of parts: Int, lane: Int) {
         let pixels = g.batches &* g.outHeight &* g.outWidth
         let range = WorkSplit.range(part: part, of: parts, rows: pixels, granule: lanes[0].rowsPerTile)
-        if !range.isEmpty { invokeGemm(lanes[part], pixels: range) }
+        if !range.isEmpty { invokeGemm(lanes[lane], pixels: range) }
     }
 }

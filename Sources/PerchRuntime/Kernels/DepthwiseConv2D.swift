@@ -445,7 +445,7 @@ final class DepthwiseConv2DKernel: Kernel {
 
 extension DepthwiseConv2DKernel: ParallelWork {
     /// Part `part`: a run of output rows of the current batch through the in-image kernel.
-    func runPart(_ part: Int, of parts: Int) {
+    func runPart(_ part: Int, of parts: Int, lane: Int) {
         guard let stage, let interiorOffsets else { return }
         let rows = WorkSplit.range(part: part, of: parts, rows: g.outHeight)
         if !rows.isEmpty { windowRows(stage, interiorOffsets, batch: currentBatch, rows: rows) }

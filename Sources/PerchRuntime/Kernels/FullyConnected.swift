@@ -94,7 +94,8 @@ final class FullyConnectedKernel: Kernel {
         }
         self.runner = parts > 1 ? parallel?.runner : nil
         if let gemm {
-            lanes = [gemm] + (1..<parts).map { _ in Gemm(weights: gemm.weights, stage: gemm.stage) }
+            let count = parts > 1 ? parallel?.threads ?? 1 : 1
+            lanes = [gemm] + (1..<count).map { _ in Gemm(weights: gemm.weights, stage: gemm.stage) }
         } else {
             lanes = []
         }
@@ -237,10 +238,10 @@ func prepareFullyConnected(_ context: PrepareContext) throws(ModelError) -> Full
 }
 
 extension FullyConnectedKernel: ParallelWork {
-    /// Part `part` of the GEMM: a run of whole tiles of batch rows, on lane `part` (the row
+    /// Part `part` of the GEMM: a run of whole tiles of batch rows, on the engine of `lane` (the row
     /// terms were computed before the split).
-    func runPart(_ part: Int, of parts: Int) {
-        let gemm = lanes[part]
+    func runPart(_ part: Int, of parts: Int, lane: Int) {
+        let gemm = lanes[lane]
         let rows = WorkSplit.range(part: part, of: parts, rows: batches, granule: gemm.rowsPerTile)
         guard !rows.isEmpty else { return }
         let first = rows.lowerBound &* depth

@@ -1,0 +1,56 @@
+import PerchSystem
+import XCTest
+
+/// Records which chunks ran and on which lanes; each chunk writes only its own slot.
+final class ChunkRecorder: PoolWork, @unchecked Sendable {
+    var runs: [Int]
+    var lanes: [Int]
+    let threads: Int
+    init(chunks: Int, threads: Int) {
+        runs = Array(repeating: 0, count: chunks)
+        lanes = Array(repeating: -1, count: chunks)
+        self.threads = threads
+    }
+    func runChunk(_ chunk: Int, lane: Int) {
+        runs[chunk] += 1
+        lanes[chunk] = lane
+        // A little work, so chunks overlap in time.
+        var x = UInt64(chunk)
+        for _ in 0..<2000 { x = x &* 6364136223846793005 &+ 1442695040888963407 }
+        if x == 42 { runs[chunk] += 1000 }
+    }
+}
+
+final class WorkerPoolTests: XCTestCase {
+    /// Every chunk of every job runs exactly once, on a lane of the pool, over many jobs of
+    /// different sizes (a worker that wakes late must not take a chunk of the next job).
+    func testEveryChunkRunsOnceOnAValidLane() throws {
+        for threads in [1, 2, 3, 4] {
+            let pool = try WorkerPool(threadCount: threads)
+            XCTAssertEqual(pool.threadCount, threads)
+            var lanesSeen = Set<Int>()
+            for job in 0..<2000 {
+                let chunks = 1 + job % 9
+                let recorder = ChunkRecorder(chunks: chunks, threads: threads)
+                pool.run(recorder, chunks: chunks)
+                XCTAssertEqual(recorder.runs, Array(repeating: 1, count: chunks), "threads \(threads), job \(job)")
+                XCTAssertTrue(recorder.lanes.allSatisfy { $0 >= 0 && $0 < threads }, "\(recorder.lanes)")
+                lanesSeen.formUnion(recorder.lanes)
+            }
+            XCTAssertTrue(lanesSeen.contains(0), "the caller takes part")
+        }
+    }
+
+    /// A pool whose threads have gone to sleep (spin 0) still runs every job; dropping the pool
+    /// joins its threads (the test would hang otherwise).
+    func testSleepingThreadsWakeAndThePoolStops() throws {
+        var pool: WorkerPool? = try WorkerPool(threadCount: 3, spin: 0)
+        for job in 0..<200 {
+            let recorder = ChunkRecorder(chunks: 6, threads: 3)
+            pool?.run(recorder, chunks: 6)
+            XCTAssertEqual(recorder.runs, Array(repeating: 1, count: 6), "job \(job)")
+            if job % 50 == 0 { usleep(2000) }
+        }
+        pool = nil
+    }
+}
