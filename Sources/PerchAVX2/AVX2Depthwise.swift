@@ -28,6 +28,8 @@ public func perchAVX2DepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, p
     let stage = AVX2OutputStage(table: table, stride: stride, zeroPoint: outputZeroPoint, min: min, max: max)
     let blockWeights = ((taps &+ 1) >> 1) &* 32
     if channels == 8 {
+        // One block for every pixel pair: its parameters stay in registers.
+        let lowChannels = stage.channels(0), highChannels = stage.channels(8)
         var p = 0
         var dst = out
         while p < pixels {
@@ -39,8 +41,9 @@ public func perchAVX2DepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, p
                 let vb = broadcastInput ? splat8(b[o]) : UnsafeRawPointer(b + o).loadUnaligned(as: Int64.self)
                 return _mm256_cvtepi8_epi16(_mm_set_epi64x(vb, va))
             }
-            let (low, high) = accumulate(x, taps: taps, filter: filter, start: stage, block: 0)
-            let v = bytes16(stage.finish(low, channel: 0), stage.finish(high, channel: 8))
+            let (low, high) = accumulate(x, taps: taps, filter: filter, low: lowChannels.offset,
+                                         high: highChannels.offset)
+            let v = bytes16(stage.finish(low, lowChannels), stage.finish(high, highChannels))
             if p &+ 1 < pixels {
                 UnsafeMutableRawPointer(dst).storeBytes(of: v, as: __m128i.self)
             } else {
@@ -62,8 +65,8 @@ public func perchAVX2DepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, p
                 if broadcastInput { return _mm256_set1_epi16(Int16(p[0])) }
                 return _mm256_cvtepi8_epi16(UnsafeRawPointer(p).loadUnaligned(as: __m128i.self))
             }
-            let (low, high) = accumulate(x, taps: taps, filter: filter + (c >> 4) &* blockWeights, start: stage,
-                                         block: c)
+            let (low, high) = accumulate(x, taps: taps, filter: filter + (c >> 4) &* blockWeights,
+                                         low: stage.load(0, c), high: stage.load(0, c &+ 8))
             let v = bytes16(stage.finish(low, channel: c), stage.finish(high, channel: c &+ 8))
             UnsafeMutableRawPointer(dst + c).storeBytes(of: v, as: __m128i.self)
             c &+= 16
@@ -73,11 +76,11 @@ public func perchAVX2DepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, p
     }
 }
 
-/// The low and high accumulators of one block over every tap, from the table's start values.
+/// The low and high accumulators of one block over every tap, from their start values.
 @inline(__always)
-private func accumulate(_ x: (Int) -> __m256i, taps: Int, filter: UnsafePointer<Int16>, start: AVX2OutputStage,
-                        block c: Int) -> (__m256i, __m256i) {
-    var low = start.load(0, c), high = start.load(0, c &+ 8)
+private func accumulate(_ x: (Int) -> __m256i, taps: Int, filter: UnsafePointer<Int16>, low start: __m256i,
+                        high startHigh: __m256i) -> (__m256i, __m256i) {
+    var low = start, high = startHigh
     var w = filter
     var t = 0
     while t &+ 2 <= taps {

@@ -59,7 +59,7 @@ public func perchAVX2GemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount
             let sums = channelSums(_mm256_add_epi32(c0, d0), _mm256_add_epi32(c1, d1),
                                    _mm256_add_epi32(c2, d2), _mm256_add_epi32(c3, d3))
             let n0 = p &* 8
-            stage.store(sums, rowOffset: rowOffsets[0], channel: n0, valid: n &- n0, out: out + n0)
+            stage.store(sums, rowOffset: rowOffsets[0], stage.channels(n0), valid: n &- n0, out: out + n0)
         }
         return
     }
@@ -84,13 +84,14 @@ public func perchAVX2GemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount
         }
         let n0 = p &* 8
         let valid = n &- n0
-        stage.store(channelSums(c00, c01, c02, c03), rowOffset: rowOffsets[0], channel: n0, valid: valid, out: out + n0)
+        let params = stage.channels(n0)
+        stage.store(channelSums(c00, c01, c02, c03), rowOffset: rowOffsets[0], params, valid: valid, out: out + n0)
         if rowCount > 1 {
-            stage.store(channelSums(c10, c11, c12, c13), rowOffset: rowOffsets[1], channel: n0, valid: valid,
+            stage.store(channelSums(c10, c11, c12, c13), rowOffset: rowOffsets[1], params, valid: valid,
                         out: out + (ldc &+ n0))
         }
         if rowCount > 2 {
-            stage.store(channelSums(c20, c21, c22, c23), rowOffset: rowOffsets[2], channel: n0, valid: valid,
+            stage.store(channelSums(c20, c21, c22, c23), rowOffset: rowOffsets[2], params, valid: valid,
                         out: out + (2 &* ldc &+ n0))
         }
     }

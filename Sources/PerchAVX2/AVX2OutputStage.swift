@@ -28,21 +28,42 @@ struct AVX2OutputStage {
         UnsafeRawPointer(table + (field &* stride &+ c)).loadUnaligned(as: __m256i.self)
     }
 
+    /// Channels c...c+7's parameters, loaded once for every row of a tile (the compiler cannot
+    /// tell that the byte stores between rows leave the table alone).
+    @inline(__always)
+    func channels(_ c: Int) -> AVX2ChannelParameters {
+        AVX2ChannelParameters(offset: load(0, c), multiplier: load(1, c), left: load(2, c), right: load(3, c),
+                              mask: load(5, c), half: load(6, c))
+    }
+
     /// Requantized, plus the zero point, clamped: still int32 lanes.
     @inline(__always)
-    func finish(_ acc: __m256i, channel c: Int) -> __m256i {
-        let v = requantize8(acc, multiplier: load(1, c), left: load(2, c), right: load(3, c),
-                            mask: load(5, c), half: load(6, c))
+    func finish(_ acc: __m256i, _ p: AVX2ChannelParameters) -> __m256i {
+        let v = requantize8(acc, multiplier: p.multiplier, left: p.left, right: p.right, mask: p.mask, half: p.half)
         return _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(v, zeroPoint), low), high)
     }
 
-    /// A GEMM row's 8 channels from c: plus the channel offsets and the row's offset, finished,
+    @inline(__always)
+    func finish(_ acc: __m256i, channel c: Int) -> __m256i { finish(acc, channels(c)) }
+
+    /// A GEMM row's 8 channels: plus the channel offsets and the row's offset, finished,
     /// stored as bytes (the first `valid` of them when fewer than 8).
     @inline(__always)
-    func store(_ sums: __m256i, rowOffset: Int32, channel c: Int, valid: Int, out: UnsafeMutablePointer<Int8>) {
-        let x = _mm256_add_epi32(sums, _mm256_add_epi32(load(0, c), _mm256_set1_epi32(rowOffset)))
-        storeBytes8(finish(x, channel: c), out, valid: valid)
+    func store(_ sums: __m256i, rowOffset: Int32, _ p: AVX2ChannelParameters, valid: Int,
+               out: UnsafeMutablePointer<Int8>) {
+        let x = _mm256_add_epi32(sums, _mm256_add_epi32(p.offset, _mm256_set1_epi32(rowOffset)))
+        storeBytes8(finish(x, p), out, valid: valid)
     }
+}
+
+/// One group of 8 channels' output-stage parameters, in registers.
+struct AVX2ChannelParameters {
+    let offset: __m256i
+    let multiplier: __m256i
+    let left: __m256i
+    let right: __m256i
+    let mask: __m256i
+    let half: __m256i
 }
 
 /// MultiplyByQuantizedMultiplier on 8 lanes: `x << left`, SRDHM as (x·m + 2^30) >> 31 from
