@@ -26,13 +26,14 @@ if embedded {
     ]
 }
 
-// The runtime's kernels. On x86_64 they are compiled for x86-64-v3 (AVX2: every x86 server and
-// desktop CPU since 2015); Swift has no per-function target attribute, and the baseline (SSE2)
-// has no 32-bit vector multiply, which costs the int8 GEMM a factor of 6. PERCH_X86_MARCH
-// overrides it (e.g. x86-64 for an older CPU, x86-64-v4 for AVX-512).
+// The runtime's kernels. On x86_64 they are compiled for x86-64-v2 (SSE4.2: `pmulld` and
+// `pmovsx`, which the portable int8 paths need; SSE2 alone costs the GEMM a factor of 6), so
+// the binary runs on CPUs without AVX2; the AVX2 and AVX-512 micro-kernels live in their own
+// modules below, chosen at run time. Swift has no per-function target attribute.
+// PERCH_X86_MARCH overrides it (cross/build.sh x86_64 uses baseline x86-64).
 var runtimeSettings = swiftSettings
 if targetArch == "x86_64" {
-    let march = environment["PERCH_X86_MARCH"] ?? "x86-64-v3"
+    let march = environment["PERCH_X86_MARCH"] ?? "x86-64-v2"
     if !march.isEmpty && march != "none" { runtimeSettings += [.unsafeFlags(["-Xcc", "-march=" + march])] }
 }
 // aarch64 micro-kernels: PerchNEON is baseline Armv8 NEON (smull/smlal2/sadalp); PerchSDot is
@@ -48,6 +49,12 @@ if embedded && targetArch == "aarch64" {
 var vnniSettings = swiftSettings
 if targetArch == "x86_64" {
     vnniSettings += [.unsafeFlags(["-Xcc", "-march=x86-64-v4", "-Xcc", "-mavx512vnni"]), .define("PERCH_VNNI")]
+}
+// x86_64 micro-kernels for AVX2 (`vpmaddwd` on sign-extended int16): the only module compiled
+// for x86-64-v3, chosen at run time from CPUID when AVX-512 VNNI is missing.
+var avx2Settings = swiftSettings
+if targetArch == "x86_64" {
+    avx2Settings += [.unsafeFlags(["-Xcc", "-march=x86-64-v3"]), .define("PERCH_AVX2")]
 }
 
 // The C libraries Perch drives. In embedded mode module-map link lines are not
@@ -69,9 +76,10 @@ var targets: [Target] = [
     .target(name: "PerchNEON", swiftSettings: swiftSettings),
     .target(name: "PerchSDot", swiftSettings: sdotSettings),
     .target(name: "PerchVNNI", swiftSettings: vnniSettings),
+    .target(name: "PerchAVX2", swiftSettings: avx2Settings),
     // The int8 TFLite runtime: flatbuffer reader, planner, interpreter, kernels. Stdlib only
-    // (plus the two micro-kernel modules above, which are too).
-    .target(name: "PerchRuntime", dependencies: ["PerchNEON", "PerchSDot", "PerchVNNI"],
+    // (plus the micro-kernel modules above, which are too).
+    .target(name: "PerchRuntime", dependencies: ["PerchNEON", "PerchSDot", "PerchVNNI", "PerchAVX2"],
             swiftSettings: runtimeSettings),
     // What devices hand to frontends: pixel formats, images, and the WAV/BMP/PGM/PPM file
     // readers. Stdlib only; both sides depend on it, neither on the other.

@@ -5,7 +5,8 @@
 #
 # 1. installs missing system packages (tools/install-deps.sh)
 # 2. host mode: swift build, swift test (XCTest)
-# 3. embedded x86_64: cross/build.sh x86_64, self-check and --version natively
+# 3. embedded x86_64: cross/build.sh x86_64, self-check and --version natively, and under
+#    qemu-x86_64-static as a Nehalem (no AVX2: the portable kernels)
 # 4. embedded aarch64: cross/build.sh aarch64, self-check and --version under qemu
 #    (cortex-a72: no dotprod, as a Raspberry Pi 4; max: with dotprod)
 # 4b. per build: perchd --demo over its socket (tools/smoke-daemon.sh)
@@ -96,18 +97,31 @@ for arch in x86_64 aarch64; do
     cpus=(cortex-a72 max)   # without and with the dot-product extension
     runner="cross/run.sh "
   else
-    cpus=(native)
+    # native, and a CPU without AVX2 under qemu user mode (the baseline kernels must run there).
+    cpus=(native Nehalem)
     runner=""
   fi
   for cpu in "${cpus[@]}"; do
     label=$arch
     if [ "$cpu" != native ]; then export QEMU_CPU=$cpu; label="$arch ($cpu)"; fi
+    [ "$arch" = x86_64 ] && [ "$cpu" != native ] && runner="qemu-x86_64-static "
     version=$(${runner}$out/perchd --version 2>&1)
     echo "$version" | grep -q "^perchd .* ($arch, embedded)$"; record "$label perchd --version: $version" $?
     # The micro-kernel family the CPU gets: sdot where the CPU has the dot-product extension.
+    # On x86_64 AVX-512 VNNI, else AVX2, else the portable path.
     case "$cpu" in
       cortex-a72) want_path=neon-smull ;;
       max) want_path=neon-sdot ;;
+      Nehalem) want_path=simd-widening ;;
+      native)
+        flags=$(grep -m1 '^flags' /proc/cpuinfo)
+        if echo "$flags" | grep -qw avx512_vnni && echo "$flags" | grep -qw avx512bw && echo "$flags" | grep -qw avx512vl; then
+          want_path=x86-avx512vnni
+        elif echo "$flags" | grep -qw avx2; then
+          want_path=x86-avx2
+        else
+          want_path=simd-widening
+        fi ;;
       *) want_path= ;;
     esac
     if [ -n "$want_path" ]; then
@@ -147,6 +161,7 @@ for arch in x86_64 aarch64; do
       count_summary "$label reference models on $threads threads, perch model run" "$logs/models-threads-$arch-$cpu.log" "$status"
     fi
     unset QEMU_CPU
+    [ "$arch" = x86_64 ] && runner=""
   done
   tools/smoke-daemon.sh "$out" "${runner% }" > "$logs/smoke-daemon-$arch.log" 2>&1
   status=$?

@@ -3,13 +3,13 @@ import PerchSystem
 
 /// How `perchd` and `perch` configure the runtime for this machine, so both run the same
 /// path: the kernel path from the CPU's features (PerchSystem's `CPUFeatures`), overridable
-/// with `PERCH_KERNEL_PATH=widening|sdot|vnni` (tests use it to run a slower path on a CPU
+/// with `PERCH_KERNEL_PATH=widening|sdot|vnni|avx2` (tests use it to run a slower path on a CPU
 /// that has a faster one), and the threads of one inference over a `WorkerPool`.
 public enum RuntimeSetup {
     /// The fastest path this CPU and binary run.
     public static var detectedKernelPath: KernelPath {
         let cpu = CPUFeatures.detect()
-        return KernelPath.best(hwcap: cpu.hwcap, x86AVX512VNNI: cpu.x86AVX512VNNI)
+        return KernelPath.best(hwcap: cpu.hwcap, x86AVX512VNNI: cpu.x86AVX512VNNI, x86AVX2: cpu.x86AVX2)
     }
 
     /// Why a requested path cannot be used.
@@ -22,7 +22,7 @@ public enum RuntimeSetup {
         public var description: String {
             switch self {
             case .unknown(let name):
-                return "'" + name + "' is not a kernel path (widening, sdot or vnni)"
+                return "'" + name + "' is not a kernel path (widening, sdot, vnni or avx2)"
             case .unsupported(let name, let detected):
                 return "'" + name + "' is not a path this CPU and binary run (" + detected.name + " or widening)"
             }
@@ -30,13 +30,16 @@ public enum RuntimeSetup {
     }
 
     /// `override`, else `PERCH_KERNEL_PATH`, else the detected path. `widening` runs everywhere;
-    /// another named path must be the detected one.
+    /// `avx2` wherever the CPU has AVX2 (also on a VNNI CPU, to compare the two); another named
+    /// path must be the detected one.
     public static func kernelPath(override: String? = nil) -> Result<KernelPath, KernelPathProblem> {
         let requested = override ?? Environment.value("PERCH_KERNEL_PATH")
         let detected = detectedKernelPath
         guard let name = requested, !name.isEmpty else { return .success(detected) }
         guard let path = KernelPath(name: name) else { return .failure(.unknown(name)) }
-        if path != .widening && path != detected { return .failure(.unsupported(name, detected: detected)) }
+        let runnable = path == .widening || path == detected
+            || (path == .avx2 && KernelPath.avx2CompiledIn && CPUFeatures.detect().x86AVX2)
+        if !runnable { return .failure(.unsupported(name, detected: detected)) }
         return .success(path)
     }
 

@@ -29,9 +29,12 @@ enum RuntimeSelfChecks {
     static func kernelPaths(_ r: CheckRunner) {
         let best = RuntimeEnvironment.detectedKernelPath
         printLine("kernel path: " + best.name + (KernelPath.dotProductCompiledIn ? " (sdot kernels built in)" : "")
-                  + (KernelPath.vnniCompiledIn ? " (vnni kernels built in)" : ""))
+                  + (KernelPath.vnniCompiledIn ? " (vnni kernels built in)" : "")
+                  + (KernelPath.avx2CompiledIn ? " (avx2 kernels built in)" : ""))
         var paths: [KernelPath] = [.widening]
         if best != .widening { paths.append(best) }
+        // The AVX2 kernels also where AVX-512 VNNI is the best path.
+        if best != .avx2 && KernelPath.avx2CompiledIn && RuntimeEnvironment.cpuHasAVX2 { paths.append(.avx2) }
         for path in paths {
             for seed: UInt64 in 1...3 {
                 let failures = KernelSelfTest.run(path: path, seed: seed, cases: 12)

@@ -61,6 +61,29 @@ def time_batches(invoke, batches, batch_ms, warmup=5):
     return statistics.median(per_call) / 1e6
 
 
+def cpu_description():
+    """The CPU's model name and its int8 SIMD extensions (what picks Perch's kernel path), from
+    /proc/cpuinfo: figures from different machines are not comparable."""
+    model, flags = "unknown CPU", set()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name" and model == "unknown CPU":
+                    model = value.strip()
+                elif key.strip() == "flags" and not flags:
+                    flags = set(value.split())
+    except OSError:
+        pass
+    simd = [name for name in ("avx2", "avx512f", "avx512_vnni") if name in flags]
+    return f"{model} ({', '.join(simd) if simd else 'no AVX2'}; {os.cpu_count()} CPUs)"
+
+
+def load_text():
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
+
+
 def random_input(shape, dtype, rng):
     info = np.iinfo(dtype)
     return rng.integers(info.min, info.max + 1, size=shape, dtype=np.int64).astype(dtype)
@@ -156,6 +179,8 @@ def main():
         models = [m for m in models if m in args.only]
     runtimes = ["perch", "xnnpack", "builtin", "tflm"]
     results = {}
+    cpu = cpu_description()
+    load_before = load_text()
     for name in models:
         path = os.path.join(args.models, name, "model.tflite")
         with open(os.path.join(args.models, name, "manifest.json")) as f:
@@ -184,8 +209,11 @@ def main():
     def fmt(v, digits=4):
         return f"{v:.{digits}f}" if v is not None else "n/a"
 
+    paths = ", ".join(sorted({r["notes"].get("perch_path", "?") for r in results.values()}))
     print("Host, one thread, median ms per inference (lowest of %d rounds of %d batches of ~%g ms); Perch kernel path: %s"
-          % (args.rounds, args.batches, args.batch_ms, ", ".join(sorted({r["notes"].get("perch_path", "?") for r in results.values()}))))
+          % (args.rounds, args.batches, args.batch_ms, paths))
+    print(f"CPU: {cpu}")
+    print(f"Machine load: {load_before} before, {load_text()} after")
     print()
     print("| model | MACs | Perch | LiteRT+XNNPACK | LiteRT built-in | TFLite Micro | Perch / XNNPACK | Perch / built-in | TFLM / Perch |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -202,7 +230,8 @@ def main():
                 print(f"- {name}, {k}: {r['notes'][k]}")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump(results, f, indent=2)
+            json.dump({"cpu": cpu, "kernel_path": paths, "load_before": load_before, "load_after": load_text(),
+                       "models": results}, f, indent=2)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Host benchmark against LiteRT (XNNPACK and built-in kernels) and TensorFlow Lite Micro.
 # Makes a venv under $PERCH_CACHE (default .cache) with tools/bench/requirements.txt, builds
-# the host release (`swift build -c release`) unless PERCH is given, and runs compare.py.
+# the host release (`swift build -c release`) unless PERCH is given, and runs compare.py, which
+# prints the CPU model (with its AVX2/AVX-512 flags), Perch's kernel path and the load average.
 #
 #   tools/bench/compare.sh [compare.py options: --batches N --batch-ms MS --rounds N --only MODEL --json FILE]
 #   PERCH="cross/run.sh ..." is not meaningful here: timings are for this machine.

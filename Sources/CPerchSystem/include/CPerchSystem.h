@@ -210,6 +210,15 @@ static inline void perch_cpu_relax(void) {
     __asm__ volatile("yield");
 #endif
 }
+// x86_64: AVX2, with the OS saving the ymm registers (compiler-rt checks XGETBV).
+static inline int perch_x86_avx2(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
+#else
+    return 0;
+#endif
+}
 
 // --- clocks ---
 static inline int64_t perch_monotonic_ns(void) {

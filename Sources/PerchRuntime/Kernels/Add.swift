@@ -12,13 +12,7 @@ final class AddKernel: Kernel {
     }
 
     override func invoke() {
-        let a = p.input1, b = p.input2, out = p.output
-        let q = self.q
-        let lo = p.activation.min, hi = p.activation.max
-        p.plan.forEach { o, i, j in
-            let raw = q.scaled1(a[i]) &+ q.scaled2(b[j])
-            out[o] = clampToInt8(q.requantize(raw), lo, hi)
-        }
+        q.run(p, negateSecond: false)
     }
 }
 
@@ -28,6 +22,8 @@ struct AddSubQuantization {
     var offset1: Int32, multiplier1: Int32, shift1: Int
     var offset2: Int32, multiplier2: Int32, shift2: Int
     var outputOffset: Int32, outputMultiplier: Int32, outputShift: Int
+    /// The three rescalings as vector constants (shifts ≤ 0: no left shift).
+    let vector1: VectorRequantizer, vector2: VectorRequantizer, vectorOutput: VectorRequantizer
 
     /// From real multipliers (each < 1), as `QuantizeMultiplierSmallerThanOneExp`.
     init(zeroPoint1: Int32, zeroPoint2: Int32, outputZeroPoint: Int32,
@@ -36,6 +32,9 @@ struct AddSubQuantization {
         offset1 = 0 &- zeroPoint1; multiplier1 = q1.multiplier; shift1 = q1.shift
         offset2 = 0 &- zeroPoint2; multiplier2 = q2.multiplier; shift2 = q2.shift
         outputOffset = outputZeroPoint; outputMultiplier = qo.multiplier; outputShift = qo.shift
+        vector1 = VectorRequantizer(multiplier: multiplier1, shift: shift1)
+        vector2 = VectorRequantizer(multiplier: multiplier2, shift: shift2)
+        vectorOutput = VectorRequantizer(multiplier: outputMultiplier, shift: outputShift)
     }
 
     @inline(__always)
@@ -51,6 +50,42 @@ struct AddSubQuantization {
     @inline(__always)
     func requantize(_ raw: Int32) -> Int32 {
         multiplyByQuantizedMultiplierSmallerThanOne(raw, outputMultiplier, outputShift) &+ outputOffset
+    }
+
+
+    /// ADD (or SUB with `negateSecond`) over the broadcast plan: 8 outputs per step along each
+    /// innermost run, the scalar form for tails and for shifts outside the vector range.
+    @inline(__always)
+    func run(_ p: PreparedBinary, negateSecond: Bool) {
+        let a = p.input1, b = p.input2, out = p.output
+        let lo = p.activation.min, hi = p.activation.max
+        let v1 = vector1, v2 = vector2, vo = vectorOutput
+        @inline(__always) func scalar(_ x: Int8, _ y: Int8) -> Int8 {
+            let raw = negateSecond ? scaled1(x) &- scaled2(y) : scaled1(x) &+ scaled2(y)
+            return clampToInt8(requantize(raw), lo, hi)
+        }
+        guard v1.exact && v2.exact && vo.exact && shift1 <= 0 && shift2 <= 0 && outputShift <= 0 else {
+            p.plan.forEach { o, i, j in out[o] = scalar(a[i], b[j]) }
+            return
+        }
+        let vo1 = SIMD8<Int32>(repeating: offset1), vo2 = SIMD8<Int32>(repeating: offset2)
+        let vzo = SIMD8<Int32>(repeating: outputOffset)
+        let vlo = SIMD8<Int32>(repeating: lo), vhi = SIMD8<Int32>(repeating: hi)
+        p.plan.forEachRun { o, i, j, count, step1, step2 in
+            var k = 0
+            while k &+ 8 <= count {
+                let x = loadWidened8(a + (i &+ k &* step1), step: step1)
+                let y = loadWidened8(b + (j &+ k &* step2), step: step2)
+                let s1 = v1.apply((vo1 &+ x) &<< 20), s2 = v2.apply((vo2 &+ y) &<< 20)
+                let raw = negateSecond ? s1 &- s2 : s1 &+ s2
+                storeClamped8(vo.apply(raw) &+ vzo, vlo, vhi, out + (o &+ k))
+                k &+= 8
+            }
+            while k < count {
+                out[o &+ k] = scalar(a[i &+ k &* step1], b[j &+ k &* step2])
+                k &+= 1
+            }
+        }
     }
 }
 

@@ -52,6 +52,9 @@ final class DepthwiseConv2DKernel: Kernel {
     /// On `.vnni`, eight-channel layers (multiplier 1, or 8 on one input channel) run two
     /// pixels per 16 lanes: each tap's weights, the offsets and the output stage repeated twice.
     let pairs8: (filter: OwnedBuffer<Int8>, offsets: OwnedBuffer<Int32>, stage: GemmOutputStage)?
+    /// On `.avx2`, layers of 16·n channels or 8 (multiplier 1, or one input channel) run
+    /// PerchAVX2's `vpmaddwd` rows on this lane-ordered copy of filter and output stage.
+    let avx2: AVX2DepthwiseWeights?
     /// The interpreter's threads and the parts the in-image path's output rows are cut into
     /// (1: not split; the bounds-checked paths never are). No per-thread scratch is needed.
     let runner: (any ParallelRunner)?
@@ -161,6 +164,15 @@ final class DepthwiseConv2DKernel: Kernel {
             parts = 1
         }
         self.runner = parts > 1 ? parallel?.runner : nil
+        if kernelPath == .avx2, let interiorOffsets, let stage,
+           geometry.outChannels % 16 == 0 || geometry.outChannels == 8,
+           geometry.depthMultiplier == 1 || geometry.inChannels == 1 {
+            avx2 = AVX2DepthwiseWeights(filter: filter, channels: geometry.outChannels, taps: taps,
+                                        offsets: UnsafePointer(interiorOffsets.base), multipliers: channelMultipliers,
+                                        outputZeroPoint: outputZeroPoint, min: stage.min, max: stage.max)
+        } else {
+            avx2 = nil
+        }
     }
 
     override func invoke() {
@@ -267,7 +279,18 @@ final class DepthwiseConv2DKernel: Kernel {
             return
         }
         #endif
-        if let pairs8, interiorOffsets.count >= 8 {
+        if let avx2 {
+            let table = UnsafePointer(avx2.stage.table.base)
+            for _ in rows {
+                perchAVX2DepthwiseRow(origin: base, pixelStep: pixelStep, pixels: g.outWidth, out: out,
+                                      channels: cout, broadcastInput: dm != 1, taps: taps, tapOffsets: tapOffsets,
+                                      filter: UnsafePointer(avx2.filter.base), table: table,
+                                      stride: avx2.stage.stride, outputZeroPoint: stage.outputZeroPoint,
+                                      min: stage.min, max: stage.max)
+                base += g.strideH &* rowBytes
+                out += g.outWidth &* cout
+            }
+        } else if let pairs8, interiorOffsets.count >= 8 {
             for _ in rows {
                 perchVNNIDepthwisePairs8(origin: base, pixelStep: pixelStep, pixels: g.outWidth, out: out,
                                          broadcastInput: dm != 1, taps: taps, tapOffsets: tapOffsets,

@@ -16,6 +16,7 @@ final class MeanKernel: Kernel {
     let multiplier: Int32
     let shift: Int
     let outputZeroPoint: Int32
+    let requantizer: VectorRequantizer
 
     init(input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>, dims: [Int], outputStrides: [Int],
          inputCount: Int, outputCount: Int, zeroPointTimesCount: Int32, multiplier: Int32, shift: Int,
@@ -31,11 +32,12 @@ final class MeanKernel: Kernel {
         self.multiplier = multiplier
         self.shift = shift
         self.outputZeroPoint = outputZeroPoint
+        requantizer = VectorRequantizer(multiplier: multiplier, shift: shift)
     }
 
     override func invoke() {
         let acc = sums.base
-        acc.update(repeating: 0, count: outputCount)
+        for i in 0..<outputCount { acc[i] = 0 }
         if inputCount > 0 {
             var x = input
             let s = outputStrides
@@ -49,12 +51,8 @@ final class MeanKernel: Kernel {
                         for _ in 0..<dims[3] {
                             var o4 = o3
                             for _ in 0..<dims[4] {
-                                var o5 = o4
-                                for _ in 0..<dims[5] {
-                                    acc[o5] &+= Int32(x.pointee)
-                                    x += 1
-                                    o5 &+= s[5]
-                                }
+                                accumulateRun(x, dims[5], into: acc + o4, step: s[5])
+                                x += dims[5]
                                 o4 &+= s[4]
                             }
                             o3 &+= s[3]
@@ -66,11 +64,41 @@ final class MeanKernel: Kernel {
                 o0 &+= s[0]
             }
         }
-        for i in 0..<outputCount {
+        var i = 0
+        if requantizer.exact {
+            let offset = SIMD8<Int32>(repeating: zeroPointTimesCount), zp = SIMD8<Int32>(repeating: outputZeroPoint)
+            let lo = SIMD8<Int32>(repeating: -128), hi = SIMD8<Int32>(repeating: 127)
+            while i &+ 8 <= outputCount {
+                storeClamped8(requantizer.apply(loadInt32x8(acc + i) &- offset) &+ zp, lo, hi, output + i)
+                i &+= 8
+            }
+        }
+        while i < outputCount {
+            defer { i &+= 1 }
             let shifted = acc[i] &- zeroPointTimesCount
             let value = multiplyByQuantizedMultiplier(shifted, multiplier, shift) &+ outputZeroPoint
             output[i] = clampToInt8(value, -128, 127)
         }
+    }
+}
+
+/// Adds one innermost run of `count` inputs to the sums: all into `sums[0]` when the innermost
+/// axis is reduced (`step` 0), else element by element (`step` 1), 8 or 16 at a time.
+@inline(__always)
+private func accumulateRun(_ x: UnsafePointer<Int8>, _ count: Int, into sums: UnsafeMutablePointer<Int32>, step: Int) {
+    if step == 0 {
+        sums[0] &+= sumInt8(x, count)
+        return
+    }
+    var k = 0
+    while k &+ 8 <= count {
+        let p = UnsafeMutableRawPointer(sums + k)
+        p.storeBytes(of: p.loadUnaligned(as: SIMD8<Int32>.self) &+ widenToInt32(loadInt8x8(x + k)), as: SIMD8<Int32>.self)
+        k &+= 8
+    }
+    while k < count {
+        sums[k] &+= Int32(x[k])
+        k &+= 1
     }
 }
 

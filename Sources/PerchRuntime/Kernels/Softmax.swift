@@ -5,7 +5,10 @@
 /// from `CalculateInputRadius`. No float exp is involved.
 ///
 /// Because a difference `x - max` of int8 values takes only 256 values, exp of each
-/// possible difference is computed exactly once at prepare (same integer function).
+/// possible difference is computed exactly once at prepare (same integer function), and so
+/// is its Q12 share of the sum. Per row: the max, the sum by table, then the outputs, which
+/// are `MultiplyByQuantizedMultiplier(exp, 1/sum, -exponent)` 8 at a time (a vector
+/// requantization with the row's reciprocal as multiplier).
 final class SoftmaxKernel: Kernel {
     let input: UnsafePointer<Int8>
     let output: UnsafeMutablePointer<Int8>
@@ -14,6 +17,10 @@ final class SoftmaxKernel: Kernel {
     /// expTable[d] = exp_on_negative_values(rescaled(-d)) in Q0, or -1 when -d < diff_min
     /// (the element then contributes nothing and outputs -128).
     let expTable: OwnedBuffer<Int32>
+    /// sumTable[d] = RoundingDivideByPOT(expTable[d], 12), 0 where expTable[d] < 0.
+    let sumTable: OwnedBuffer<Int32>
+    /// One row's exps (depth + 8 entries), looked up once for the sum and read by the vector pass.
+    let rowExps: OwnedBuffer<Int32>
 
     init(input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>, rows: Int, depth: Int,
          expTable: OwnedBuffer<Int32>) {
@@ -22,10 +29,13 @@ final class SoftmaxKernel: Kernel {
         self.rows = rows
         self.depth = depth
         self.expTable = expTable
+        sumTable = OwnedBuffer(count: 256, initialValue: 0)
+        for d in 0..<256 where expTable[d] >= 0 { sumTable[d] = roundingDivideByPOT(expTable[d], 12) }
+        rowExps = OwnedBuffer(count: depth + 8, initialValue: 0)
     }
 
     override func invoke() {
-        let table = expTable.base
+        let table = expTable.base, shares = sumTable.base, exps = rowExps.base
         for r in 0..<rows {
             let row = input + r &* depth
             let out = output + r &* depth
@@ -33,19 +43,36 @@ final class SoftmaxKernel: Kernel {
             for c in 0..<depth { maxValue = max(maxValue, row[c]) }
             var sumOfExps: Int32 = 0   // Q12
             for c in 0..<depth {
-                let e = table[Int(maxValue) &- Int(row[c])]
-                if e >= 0 { sumOfExps &+= roundingDivideByPOT(e, 12) }
+                let d = Int(maxValue) &- Int(row[c])
+                sumOfExps &+= shares[d]
+                exps[c] = table[d]
             }
             let (scale, bitsOverUnit) = reciprocal(sumOfExps, integerDigits: 12)
             let exponent = bitsOverUnit &+ 31 &- 8
-            for c in 0..<depth {
-                let e = table[Int(maxValue) &- Int(row[c])]
+            var c = 0
+            let vector = VectorRequantizer(multiplier: scale, shift: 0 &- exponent)
+            if vector.exact {
+                let offset = SIMD8<Int32>(repeating: -128), lo = SIMD8<Int32>(repeating: -128)
+                let hi = SIMD8<Int32>(repeating: 127)
+                while c &+ 8 <= depth {
+                    let e = loadInt32x8(exps + c)
+                    // Lanes whose exp is -1 (below diff_min) output -128: all bits of `skip` set there.
+                    let skip = e &>> 31
+                    let v = clampLanes(vector.apply(e) &+ offset, lo, hi)
+                    let bytes = truncateToInt8((v & ~skip) | (lo & skip))
+                    UnsafeMutableRawPointer(out + c).storeBytes(of: bytes, as: SIMD8<Int8>.self)
+                    c &+= 8
+                }
+            }
+            while c < depth {
+                let e = exps[c]
                 if e < 0 {
                     out[c] = -128
-                    continue
+                } else {
+                    let unsaturated = roundingDivideByPOT(saturatingRoundingDoublingHighMul(scale, e), exponent)
+                    out[c] = clampToInt8(unsaturated &- 128, -128, 127)
                 }
-                let unsaturated = roundingDivideByPOT(saturatingRoundingDoublingHighMul(scale, e), exponent)
-                out[c] = clampToInt8(unsaturated &- 128, -128, 127)
+                c &+= 1
             }
         }
     }

@@ -12,13 +12,7 @@ final class SubKernel: Kernel {
     }
 
     override func invoke() {
-        let a = p.input1, b = p.input2, out = p.output
-        let q = self.q
-        let lo = p.activation.min, hi = p.activation.max
-        p.plan.forEach { o, i, j in
-            let raw = q.scaled1(a[i]) &- q.scaled2(b[j])
-            out[o] = clampToInt8(q.requantize(raw), lo, hi)
-        }
+        q.run(p, negateSecond: true)
     }
 }
 

@@ -18,6 +18,27 @@ final class TransposeKernel<Element>: Kernel {
     override func invoke() {
         let d = dims, s = inputStrides
         var out = output
+        if s[4] == 1 {
+            // The innermost output dim is contiguous in the input too: copy whole runs.
+            let runBytes = d[4] &* MemoryLayout<Element>.stride
+            let src = UnsafeRawPointer(input)
+            for i0 in 0..<d[0] {
+                let p0 = i0 &* s[0]
+                for i1 in 0..<d[1] {
+                    let p1 = p0 &+ i1 &* s[1]
+                    for i2 in 0..<d[2] {
+                        let p2 = p1 &+ i2 &* s[2]
+                        for i3 in 0..<d[3] {
+                            let from = src + (p2 &+ i3 &* s[3]) &* MemoryLayout<Element>.stride
+                            copyBytes(UnsafeMutableRawPointer(out).assumingMemoryBound(to: Int8.self),
+                                      from.assumingMemoryBound(to: Int8.self), runBytes)
+                            out += d[4]
+                        }
+                    }
+                }
+            }
+            return
+        }
         for i0 in 0..<d[0] {
             let p0 = i0 &* s[0]
             for i1 in 0..<d[1] {

@@ -21,13 +21,32 @@ final class KernelPathTests: XCTestCase {
         }
     }
 
+    /// The AVX2 path on any CPU that has AVX2 (also on an AVX-512 VNNI machine, where it is
+    /// not the best path).
+    func testAVX2PathMatchesReference() throws {
+        guard KernelPath.avx2CompiledIn else { throw XCTSkip("this build has no AVX2 kernels (not x86_64)") }
+        guard RuntimeEnvironment.cpuHasAVX2 else {
+            throw XCTSkip("this CPU has no AVX2")
+        }
+        for seed: UInt64 in 1...6 {
+            XCTAssertEqual(KernelSelfTest.run(path: .avx2, seed: seed, cases: 25), [], "seed \(seed)")
+        }
+    }
+
     func testPathNames() {
         XCTAssertEqual(KernelPath(name: "sdot"), .dotProduct)
         XCTAssertEqual(KernelPath(name: "widening"), .widening)
+        XCTAssertEqual(KernelPath(name: "avx2"), .avx2)
+        XCTAssertEqual(KernelPath(name: "x86-avx2"), .avx2)
+        XCTAssertEqual(KernelPath.avx2.name, "x86-avx2")
         XCTAssertNil(KernelPath(name: "avx9"))
         // The host build has no sdot kernels, so the best path ignores the hwcap bit.
         XCTAssertEqual(KernelPath.best(hwcap: 1 << 20), .widening)
         XCTAssertEqual(KernelPath.best(hwcap: 0, x86AVX512VNNI: true), KernelPath.vnniCompiledIn ? .vnni : .widening)
+        // VNNI first, then AVX2, then the portable path.
+        XCTAssertEqual(KernelPath.best(hwcap: 0, x86AVX2: true), KernelPath.avx2CompiledIn ? .avx2 : .widening)
+        XCTAssertEqual(KernelPath.best(hwcap: 0, x86AVX512VNNI: true, x86AVX2: true),
+                       KernelPath.vnniCompiledIn ? .vnni : .widening)
     }
 
     func testPackedLayoutsPadWithZeros() {
@@ -44,6 +63,12 @@ final class KernelPathTests: XCTestCase {
             XCTAssertEqual(wide.kPadded, 8)
             XCTAssertEqual(wide.panels, 2)
             XCTAssertEqual((0..<8).map { wide.data[$0] }, [1, 2, 3, 4, 5, 6, 7, 0])
+            // AVX2: group 0 is channel 0's 8 depths then channel 4's; channels 5...7 are zeros.
+            let avx2 = PackedWeights(path: .avx2, n: 5, k: 7, weights: w.baseAddress!)
+            XCTAssertEqual(avx2.kPadded, 8)
+            XCTAssertEqual(avx2.panels, 1)
+            XCTAssertEqual((0..<16).map { avx2.data[$0] }, [1, 2, 3, 4, 5, 6, 7, 0, 29, 30, 31, 32, 33, 34, 35, 0])
+            XCTAssertEqual((16..<32).map { avx2.data[$0] }, [8, 9, 10, 11, 12, 13, 14, 0] + [Int8](repeating: 0, count: 8))
         }
     }
 }

@@ -68,6 +68,38 @@ enum VNNIKernels {
     }
 }
 
+@_silgen_name("perch_avx2_available")
+func perchAVX2Available() -> Bool
+
+@_silgen_name("perch_avx2_gemm_tile")
+func perchAVX2GemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, kPadded: Int,
+                       weights: UnsafePointer<Int8>, panels: Int, n: Int,
+                       table: UnsafePointer<Int32>, stride: Int, rowOffsets: UnsafePointer<Int32>,
+                       outputZeroPoint: Int32, min: Int32, max: Int32,
+                       out: UnsafeMutablePointer<Int8>, ldc: Int)
+
+@_silgen_name("perch_avx2_depthwise_row")
+func perchAVX2DepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, pixels: Int,
+                           out: UnsafeMutablePointer<Int8>, channels: Int, broadcastInput: Bool,
+                           taps: Int, tapOffsets: UnsafePointer<Int>, filter: UnsafePointer<Int16>,
+                           table: UnsafePointer<Int32>, stride: Int,
+                           outputZeroPoint: Int32, min: Int32, max: Int32)
+
+/// PerchAVX2 (x86-64-v3), by symbol name for the same reason as PerchSDot.
+enum AVX2Kernels {
+    static var available: Bool { perchAVX2Available() }
+
+    @inline(__always)
+    static func tile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, weights: PackedWeights,
+                     stage: GemmOutputStage, rowOffsets: UnsafePointer<Int32>,
+                     out: UnsafeMutablePointer<Int8>, ldc: Int) {
+        perchAVX2GemmTile(rows: rows, rowCount: rowCount, kPadded: weights.kPadded,
+                          weights: UnsafePointer(weights.data.base), panels: weights.panels, n: weights.n,
+                          table: UnsafePointer(stage.table.base), stride: stage.stride, rowOffsets: rowOffsets,
+                          outputZeroPoint: stage.outputZeroPoint, min: stage.min, max: stage.max, out: out, ldc: ldc)
+    }
+}
+
 enum NEONKernels {
     @inline(__always)
     static func tile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, weights: PackedWeights,

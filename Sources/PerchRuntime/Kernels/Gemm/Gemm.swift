@@ -29,6 +29,7 @@ final class Gemm {
         case .widening: return 4
         case .dotProduct: return 8
         case .vnni: return 8
+        case .avx2: return 3
         }
     }
 
@@ -90,6 +91,9 @@ final class Gemm {
             #endif
         case .vnni:
             break
+        case .avx2:
+            AVX2Kernels.tile(rows: rowPointers, rowCount: rowCount, weights: weights, stage: stage,
+                             rowOffsets: offsets, out: out, ldc: ldc)
         case .dotProduct:
             DotProductKernels.tile(rows: rowPointers, rowCount: rowCount, weights: weights, stage: stage,
                                    rowOffsets: offsets, out: out, ldc: ldc)

@@ -12,6 +12,9 @@ import PerchNEON
 ///   × 4 channels × 4 depths (16 bytes each, the operand of one `sdot`). K padded to 4.
 /// - `.vnni`: panels of 16 channels; for every 4 depths 16 channels × 4 depths as unsigned
 ///   bytes w + 128 (the operand of one `vpdpbusd`), padding 0. K padded to 4.
+/// - `.avx2`: panels of 8 channels; for every 8 depths 4 groups of 16 bytes, group g =
+///   channel g's 8 depths then channel g + 4's (PerchAVX2 sums them with `vphaddd` into
+///   channel order). K padded to 8.
 final class PackedWeights {
     let path: KernelPath
     let n: Int
@@ -38,6 +41,9 @@ final class PackedWeights {
         case .vnni:
             kPadded = (k + 3) & ~3
             panelWidth = 16
+        case .avx2:
+            kPadded = (k + 7) & ~7
+            panelWidth = 8
         }
         panels = (n + panelWidth - 1) / panelWidth
         data = OwnedBuffer(count: panels * panelWidth * kPadded + 64, initialValue: 0)
@@ -59,6 +65,9 @@ final class PackedWeights {
         case .vnni:
             kPadded = (k + 3) & ~3
             panelWidth = 16
+        case .avx2:
+            kPadded = (k + 7) & ~7
+            panelWidth = 8
         }
         panels = (n + panelWidth - 1) / panelWidth
         data = OwnedBuffer(count: panels * panelWidth * kPadded + 64, initialValue: 0)
@@ -115,6 +124,19 @@ final class PackedWeights {
                         }
                     }
                     offset += 64
+                }
+            }
+        case .avx2:
+            for p in 0..<panels {
+                var offset = p * panelBytes
+                for k0 in stride(from: 0, to: kPadded, by: 8) {
+                    for g in 0..<4 {
+                        for c in 0..<8 {
+                            dst[offset + c] = w(p * 8 + g, k0 + c)
+                            dst[offset + 8 + c] = w(p * 8 + g + 4, k0 + c)
+                        }
+                        offset += 16
+                    }
                 }
             }
         }

@@ -34,6 +34,43 @@ struct BroadcastPlan {
         count = product(po[...])
     }
 
+    /// Calls `body(outputIndex, input1Index, input2Index, count, step1, step2)` for every run
+    /// of the innermost dimension in order: `count` output elements from `outputIndex`, the
+    /// inputs' indices advancing by `step1`/`step2` (1, or 0 where that input broadcasts).
+    /// Elementwise inputs are one run.
+    @inline(__always)
+    func forEachRun(_ body: (Int, Int, Int, Int, Int, Int) -> Void) {
+        if isElementwise {
+            body(0, 0, 0, count, 1, 1)
+            return
+        }
+        if count == 0 { return }
+        let inner = dims[5], step1 = strides1[5], step2 = strides2[5]
+        var o = 0
+        var a0 = 0, b0 = 0
+        for _ in 0..<dims[0] {
+            var a1 = a0, b1 = b0
+            for _ in 0..<dims[1] {
+                var a2 = a1, b2 = b1
+                for _ in 0..<dims[2] {
+                    var a3 = a2, b3 = b2
+                    for _ in 0..<dims[3] {
+                        var a4 = a3, b4 = b3
+                        for _ in 0..<dims[4] {
+                            body(o, a4, b4, inner, step1, step2)
+                            o &+= inner
+                            a4 &+= strides1[4]; b4 &+= strides2[4]
+                        }
+                        a3 &+= strides1[3]; b3 &+= strides2[3]
+                    }
+                    a2 &+= strides1[2]; b2 &+= strides2[2]
+                }
+                a1 &+= strides1[1]; b1 &+= strides2[1]
+            }
+            a0 &+= strides1[0]; b0 &+= strides2[0]
+        }
+    }
+
     /// Calls `body(outputIndex, input1Index, input2Index)` for every output element in order.
     @inline(__always)
     func forEach(_ body: (Int, Int, Int) -> Void) {
