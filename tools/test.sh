@@ -75,6 +75,17 @@ fi
 record "host tests ($(( $(date +%s) - start )) s)" "$status"
 [ "$status" -ne 0 ] && [ -n "$summary" ] && [ "$failures" -eq 0 ] && failed=$((failed + 1))
 
+# ---- API document (docs/openapi.yaml) -------------------------------------------------------
+# A standard OpenAPI 3 validator (openapi-spec-validator, pip-installed into .build-venv);
+# the tests check the document against the real server. About 1 s, plus ~20 s for pip
+# the first time.
+step "docs/openapi.yaml (openapi-spec-validator)"
+tools/api/validate.sh > "$logs/openapi.log" 2>&1
+status=$?
+grep -E "^(FAIL|ok)" "$logs/openapi.log"
+count_summary "openapi-spec-validator" "$logs/openapi.log" "$status"
+# ---- end API document -------------------------------------------------------------------------
+
 step "systemd units"
 tools/check-units.sh > "$logs/units.log" 2>&1
 record "systemd-analyze verify; $(grep '^security:' "$logs/units.log" | sed 's/^security: //')" $?
