@@ -55,8 +55,20 @@ public final class APIHandler: @unchecked Sendable {
             }
             since = value
         }
+        let instance = HTTPQuery.value("instance", in: request.head.query)
+        if let instance {
+            guard InstanceID.isWellFormed(instance) else {
+                return .response(.error(.badRequest, "instance must be the 32 hex digits of a perchd instance id (from /v1/status "
+                                        + "or an event line), not '" + instance + "'"))
+            }
+            // This daemon's own seq cannot be ahead of it: the client mixed up its numbers.
+            if instance == state.instance, let since, since > state.bus.lastSeq {
+                return .response(.error(.badRequest, "since " + String(since) + " is beyond this daemon's newest event "
+                                        + String(state.bus.lastSeq) + " (instance " + instance + ")"))
+            }
+        }
         let stream = context.makeStream()
-        EventStreamer(stream: stream, bus: state.bus).start(since: since)
+        EventStreamer(stream: stream, bus: state.bus, instance: state.instance).start(since: since, clientInstance: instance)
         return .stream(stream, status: .ok, headers: HTTPHeaders([("Content-Type", "application/x-ndjson"),
                                                                   ("Cache-Control", "no-store")]))
     }
