@@ -179,6 +179,20 @@ else
 fi
 # ---- end of load test --------------------------------------------------------------------
 
+# ---- API property tests (tools/api/schemathesis.sh) ---------------------------------------
+# schemathesis (pip, into .build-venv) generates requests from docs/openapi.yaml with every
+# check it has, against the embedded x86_64 perchd --demo bridged to 127.0.0.1. Bounded by
+# --max-seconds 90 (its fuzzing phase uses the whole budget); about 2 minutes in all, plus
+# ~40 s for pip the first time.
+step "API property tests (schemathesis, perchd --demo)"
+start=$(date +%s)
+tools/api/schemathesis.sh --perchd .build-x86_64/release/perchd --max-examples 40 --max-seconds 90 \
+  > "$logs/schemathesis.log" 2>&1
+status=$?
+grep -E "^(FAIL|test cases|ok)" "$logs/schemathesis.log"
+count_summary "schemathesis ($(( $(date +%s) - start )) s)" "$logs/schemathesis.log" "$status"
+# ---- end API property tests ----------------------------------------------------------------
+
 # ---- fuzzing (tools/fuzz/run.sh --short) --------------------------------------------------
 # libFuzzer + ASan builds of the model loader, HTTP request, JSON and config parsers, ~30 s
 # each on their seed corpus; a target passes when it runs its time without a finding. Adds

@@ -79,14 +79,15 @@ final class EventRestartTests: XCTestCase {
         XCTAssertEqual(second.stop(), 0)
     }
 
-    func testAWrongInstanceOrASeqAheadOfItsOwnDaemonIsABadRequest() throws {
+    func testABadInstanceOrSeqIsRefusedAndASeqAheadOfItsOwnDaemonIsAConflict() throws {
         let daemon = try start()
         let instance = try XCTUnwrap(try daemon.json("/v1/status")["instance"]?.stringValue)
-        for (query, words) in [("?since=1&instance=xyz", "32 hex digits"),
-                               ("?since=1&instance=" + instance.uppercased(), "32 hex digits"),
-                               ("?since=999999&instance=" + instance, "beyond this daemon's newest event")] {
+        for (query, status, words) in [("?since=1&instance=xyz", 400, "32 hex digits"),
+                                       ("?since=1&instance=" + instance.uppercased(), 400, "32 hex digits"),
+                                       ("?since=9223372036854775808", 400, "0 to 2^63-1"),
+                                       ("?since=999999&instance=" + instance, 409, "beyond this daemon's newest event")] {
             let r = try daemon.get("/v1/events" + query)
-            XCTAssertEqual(r.status, 400, query)
+            XCTAssertEqual(r.status, status, query)
             let message = try JSONParser(parseDouble: parseDouble).parse(r.body).objectValue?["error"]?.objectValue?["message"]?.stringValue
             XCTAssertTrue(message?.contains(words) == true, query + ": " + String(describing: message))
         }
