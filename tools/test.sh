@@ -12,7 +12,7 @@
 # 5. device tests in a VM per architecture (Tests/vm/run.sh): the embedded perch against
 #    vivid, snd-aloop and gpio-sim in a Debian kernel under qemu-system (TCG)
 # 6. load test: the embedded x86_64 perchd --demo under 200 clients (tools/load/run.sh)
-# 7. fuzzing: tools/fuzz/run.sh --short (libFuzzer, ~30 s per parser)
+# 7. fuzzing: tools/fuzz/run.sh --short (libFuzzer, ~30 s per target)
 # 8. swift test under AddressSanitizer and ThreadSanitizer (tools/sanitize.sh)
 # Both embedded builds also run every sample of the reference models (../shared/models),
 # of the models shipped in models/ and of the single-operator models
@@ -194,9 +194,12 @@ count_summary "schemathesis ($(( $(date +%s) - start )) s)" "$logs/schemathesis.
 # ---- end API property tests ----------------------------------------------------------------
 
 # ---- fuzzing (tools/fuzz/run.sh --short) --------------------------------------------------
-# libFuzzer + ASan builds of the model loader, HTTP request, JSON and config parsers, ~30 s
-# each on their seed corpus; a target passes when it runs its time without a finding. Adds
-# about 4 min on a clean clone (~100 s building the instrumented modules, 4 x 30 s fuzzing).
+# libFuzzer + ASan builds of the model loader, HTTP request, JSON and config parsers, the
+# upload file readers (media) and the daemon's request handling (api), ~30 s each on their
+# seed corpus; a target passes when it runs its time without a finding. Adds about 4 min on
+# a clean clone for the first four (~100 s building the instrumented modules, 4 x 30 s
+# fuzzing); media and api add 2 x 30 s and the instrumented daemon modules (api), several
+# minutes more under load (not yet measured on an idle machine).
 step "fuzzing, short runs (tools/fuzz/run.sh --short)"
 start=$(date +%s)
 tools/fuzz/run.sh --short > "$logs/fuzz.log" 2>&1
