@@ -234,7 +234,7 @@ def main():
         with open(name, "rb") as f:
             uploads.append((kind, f.read()))
 
-    sock = os.path.join(args.out, "perchd.sock")
+    sock = os.path.join(os.path.abspath(args.out), "perchd.sock")
     log = open(os.path.join(args.out, "perchd.log"), "wb")
     daemon = subprocess.Popen([args.perchd, "--demo", "--socket", sock], stdout=log, stderr=subprocess.STDOUT,
                               stdin=subprocess.DEVNULL)
