@@ -122,9 +122,15 @@ if !embedded {
         .testTarget(name: "PerchJSONTests", dependencies: ["PerchJSON", "PerchSystem"]),
         .testTarget(name: "PerchHTTPTests", dependencies: ["PerchHTTP", "PerchJSON", "PerchSystem"]),
         .testTarget(name: "PerchServerTests", dependencies: ["PerchServer", "PerchHTTP", "PerchJSON", "PerchSystem"]),
-        .testTarget(name: "PerchDaemonTests", dependencies: ["PerchDaemon", "PerchRuntime", "PerchDevices", "PerchServer", "PerchHTTP", "PerchJSON", "PerchSystem"]),
+        // Yams (test-only): OpenAPITests reads docs/openapi.yaml with a real YAML parser.
+        .testTarget(name: "PerchDaemonTests", dependencies: ["PerchDaemon", "PerchRuntime", "PerchDevices", "PerchServer", "PerchHTTP", "PerchJSON", "PerchSystem",
+                                                             .product(name: "Yams", package: "Yams")]),
     ]
 }
+
+// Packages for the test targets only: nothing that ships depends on one, and embedded mode
+// (no test targets) resolves none.
+let testPackages: [Package.Dependency] = embedded ? [] : [.package(url: "https://github.com/jpsim/Yams", from: "5.0.1")]
 
 let package = Package(
     name: "Perch",
@@ -133,5 +139,6 @@ let package = Package(
         .executable(name: "perch", targets: ["perch"]),
         .executable(name: "perch-selfcheck", targets: ["perch-selfcheck"]),
     ],
+    dependencies: testPackages,
     targets: targets
 )

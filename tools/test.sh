@@ -13,7 +13,7 @@
 # 5. device tests in a VM per architecture (Tests/vm/run.sh): the embedded perch against
 #    vivid, snd-aloop and gpio-sim in a Debian kernel under qemu-system (TCG)
 # 6. load test: the embedded x86_64 perchd --demo under 200 clients (tools/load/run.sh)
-# 7. fuzzing: tools/fuzz/run.sh --short (libFuzzer, ~30 s per parser)
+# 7. fuzzing: tools/fuzz/run.sh --short (libFuzzer, ~30 s per target)
 # 8. swift test under AddressSanitizer and ThreadSanitizer (tools/sanitize.sh)
 # Both embedded builds also run every sample of the reference models (../shared/models),
 # of the models shipped in models/ and of the single-operator models
@@ -77,6 +77,17 @@ fi
 [ "$status" -eq 0 ] && [ -z "$summary" ] && status=1
 record "host tests ($(( $(date +%s) - start )) s)" "$status"
 [ "$status" -ne 0 ] && [ -n "$summary" ] && [ "$failures" -eq 0 ] && failed=$((failed + 1))
+
+# ---- API document (docs/openapi.yaml) -------------------------------------------------------
+# A standard OpenAPI 3 validator (openapi-spec-validator, pip-installed into .build-venv);
+# the tests check the document against the real server. 8 s measured, ~50 s with pip
+# the first time (creating .build-venv).
+step "docs/openapi.yaml (openapi-spec-validator)"
+tools/api/validate.sh > "$logs/openapi.log" 2>&1
+status=$?
+grep -E "^(FAIL|ok)" "$logs/openapi.log"
+count_summary "openapi-spec-validator" "$logs/openapi.log" "$status"
+# ---- end API document -------------------------------------------------------------------------
 
 step "systemd units"
 tools/check-units.sh > "$logs/units.log" 2>&1
@@ -200,10 +211,27 @@ else
 fi
 # ---- end of load test --------------------------------------------------------------------
 
+# ---- API property tests (tools/api/schemathesis.sh) ---------------------------------------
+# schemathesis (pip, into .build-venv) generates requests from docs/openapi.yaml with every
+# check it has, against the embedded x86_64 perchd --demo bridged to 127.0.0.1. Bounded by
+# --max-seconds 90 (its fuzzing phase uses the whole budget); 117 s measured at load ~30
+# (431 generated cases), plus ~50 s for pip the first time.
+step "API property tests (schemathesis, perchd --demo)"
+start=$(date +%s)
+tools/api/schemathesis.sh --perchd .build-x86_64/release/perchd --max-examples 40 --max-seconds 90 \
+  > "$logs/schemathesis.log" 2>&1
+status=$?
+grep -E "^(FAIL|test cases|ok)" "$logs/schemathesis.log"
+count_summary "schemathesis ($(( $(date +%s) - start )) s)" "$logs/schemathesis.log" "$status"
+# ---- end API property tests ----------------------------------------------------------------
+
 # ---- fuzzing (tools/fuzz/run.sh --short) --------------------------------------------------
-# libFuzzer + ASan builds of the model loader, HTTP request, JSON and config parsers, ~30 s
-# each on their seed corpus; a target passes when it runs its time without a finding. Adds
-# about 4 min on a clean clone (~100 s building the instrumented modules, 4 x 30 s fuzzing).
+# libFuzzer + ASan builds of the model loader, HTTP request, JSON and config parsers, the
+# upload file readers (media) and the daemon's request handling (api), ~30 s each on their
+# seed corpus; a target passes when it runs its time without a finding. Adds about 4 min on
+# a clean clone for the first four (~100 s building the instrumented modules, 4 x 30 s
+# fuzzing); media and api add 2 x 30 s and the instrumented daemon modules (api), several
+# minutes more under load (not yet measured on an idle machine).
 step "fuzzing, short runs (tools/fuzz/run.sh --short)"
 start=$(date +%s)
 tools/fuzz/run.sh --short > "$logs/fuzz.log" 2>&1

@@ -50,13 +50,27 @@ public final class APIHandler: @unchecked Sendable {
     private func events(_ request: HTTPRequest, _ context: RequestContext) -> HandlerResult {
         var since: UInt64? = nil
         if let text = HTTPQuery.value("since", in: request.head.query) {
-            guard let value = UInt64(text) else {
-                return .response(.error(.badRequest, "since must be an event sequence number (0 or more), not '" + text + "'"))
+            // Seqs go out as JSON integers (int64): a larger `since` was never handed out.
+            guard let value = Int64(text), value >= 0 else {
+                return .response(.error(.badRequest, "since must be an event sequence number (0 to 2^63-1), not '" + text + "'"))
             }
-            since = value
+            since = UInt64(value)
+        }
+        let instance = HTTPQuery.value("instance", in: request.head.query)
+        if let instance {
+            guard InstanceID.isWellFormed(instance) else {
+                return .response(.error(.badRequest, "instance must be the 32 hex digits of a perchd instance id (from /v1/status "
+                                        + "or an event line), not '" + instance + "'"))
+            }
+            // This daemon's own seq cannot be ahead of it: the client's position conflicts
+            // with the daemon's state (409, not 400: the request itself is well formed).
+            if instance == state.instance, let since, since > state.bus.lastSeq {
+                return .response(.error(HTTPStatus(code: 409), "since " + String(since) + " is beyond this daemon's newest event "
+                                        + String(state.bus.lastSeq) + " (instance " + instance + ")"))
+            }
         }
         let stream = context.makeStream()
-        EventStreamer(stream: stream, bus: state.bus).start(since: since)
+        EventStreamer(stream: stream, bus: state.bus, instance: state.instance).start(since: since, clientInstance: instance)
         return .stream(stream, status: .ok, headers: HTTPHeaders([("Content-Type", "application/x-ndjson"),
                                                                   ("Cache-Control", "no-store")]))
     }

@@ -24,6 +24,11 @@ public enum Daemon {
         // Before any thread exists: every thread inherits the blocked mask, so only the
         // sigtimedwait below ever takes these signals.
         _ = perch_block_daemon_signals()
+        let instance: String
+        do throws(Errno) { instance = try InstanceID.make() } catch {
+            Log.error("cannot make the instance id: getrandom: " + error.description)
+            return 1
+        }
         let bus = EventBus(capacity: configuration.daemon.eventBuffer)
         let pipeline: Pipeline
         do throws(PipelineError) {
@@ -44,7 +49,7 @@ public enum Daemon {
             bindFailure = f
         }
         let socketPath = listener.map { $0.path ?? "(socket activation)" } ?? configuration.socket.path
-        let state = DaemonState(version: options.version, bus: bus, pipeline: pipeline) { _ = perch_raise_reload() }
+        let state = DaemonState(version: options.version, instance: instance, bus: bus, pipeline: pipeline) { _ = perch_raise_reload() }
         let api = APIHandler(state: state, socketPath: socketPath)
         var socketRetry = SocketRetry()
         if let bindFailure { socketRetry.failed(bindFailure, state: state) }

@@ -13,6 +13,8 @@ import PerchSystem
 /// start time, the event counters, and the pipeline currently running.
 public final class DaemonState: @unchecked Sendable {
     public let version: String
+    /// This process's id (InstanceID), in /v1/status and every event line.
+    public let instance: String
     public let bus: EventBus
     public let startNs = MonotonicClock.nanoseconds
     let mutex = PthreadMutex()
@@ -26,8 +28,9 @@ public final class DaemonState: @unchecked Sendable {
     /// Asks the main thread to reload (POST /v1/reload): raises SIGHUP at the process.
     let requestReload: () -> Void
 
-    public init(version: String, bus: EventBus, pipeline: Pipeline, requestReload: @escaping () -> Void) {
+    public init(version: String, instance: String, bus: EventBus, pipeline: Pipeline, requestReload: @escaping () -> Void) {
         self.version = version
+        self.instance = instance
         self.bus = bus
         self.pipeline = pipeline
         self.requestReload = requestReload

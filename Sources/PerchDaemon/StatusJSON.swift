@@ -63,6 +63,7 @@ enum StatusJSON {
             ("counters", .object([("frames", .integer(Int64(frames))), ("drops", .integer(Int64(drops))),
                                   ("xruns", .integer(Int64(xruns))), ("inferences", .integer(Int64(inferences))),
                                   ("events", .integer(Int64(events)))])),
+            ("instance", .string(state.instance)),
             ("last_event_seq", .integer(Int64(state.bus.lastSeq))),
             ("reloads", .integer(Int64(reload.count))),
             ("reload_failures", .integer(Int64(reload.failures))),
@@ -134,8 +135,8 @@ enum StatusJSON {
         return .object(members)
     }
 
-    static func event(_ e: Event) -> JSONValue {
-        .object([("seq", .integer(Int64(e.seq))), ("time_ms", .integer(e.time)), ("model", .string(e.model)),
+    static func event(_ e: Event, instance: String) -> JSONValue {
+        .object([("seq", .integer(Int64(e.seq))), ("instance", .string(instance)), ("time_ms", .integer(e.time)), ("model", .string(e.model)),
                  ("label", .string(e.label)), ("state", .string(e.state.description)), ("score", .double(Double(e.score)))])
     }
 }

@@ -78,6 +78,12 @@ public enum Socket {
         }
     }
 
+    /// Ends the sending direction: the peer reads end of stream, replies still arrive.
+    /// The corresponding C function is `shutdown` (SHUT_WR).
+    public static func shutdownWrite(_ fd: Int32) {
+        _ = CPerchSystem.shutdown(fd, Int32(SHUT_WR))
+    }
+
     /// The corresponding C option is `SO_PEERCRED`.
     public static func peerCredentials(_ fd: Int32) throws(Errno) -> PeerCredentials {
         var uid: UInt32 = 0, gid: UInt32 = 0, pid: Int32 = 0

@@ -14,6 +14,8 @@ enum ClientCommands {
         .value("socket", short: "s", valueName: "PATH", help: "the daemon's socket (default $PERCH_SOCKET or /run/perch/perchd.sock)"),
         .value("model", short: "m", valueName: "NAME", help: "infer: the model to run"),
         .value("since", valueName: "SEQ", help: "watch: replay events after SEQ first"),
+        .value("instance", valueName: "ID", help: "watch: the daemon instance SEQ came from (a restarted daemon answers with a reset)"),
+        .flag("follow", short: "f", help: "watch: reconnect whenever the stream drops, without losing or repeating events"),
         .flag("help", short: "h", help: "show this help"),
     ]
 
@@ -23,7 +25,7 @@ enum ClientCommands {
             + "  status    daemon version, uptime, sources, models, counters\n"
             + "  models    loaded models: inputs, labels\n"
             + "  results   the latest scores of every model\n"
-            + "  watch     events as they happen, one line each\n"
+            + "  watch     events as they happen, one line each (--follow: across reconnects and restarts)\n"
             + "  infer     run a model on an image (BMP/PPM) or WAV file\n"
             + "  reload    ask the daemon to reload its configuration\n"
             + "  metrics   Prometheus metrics\n\n" + optionsHelp(options)
@@ -51,7 +53,9 @@ enum ClientCommands {
         let json = parsed.has("json")
         do throws(UnixSocketClient.Failure) {
             switch command {
-            case "watch": return try watch(socket: socket, since: parsed.value("since"), json: json)
+            case "watch":
+                return WatchCommand.run(socket: socket, since: parsed.value("since"), instance: parsed.value("instance"),
+                                        follow: parsed.has("follow"), json: json)
             case "infer":
                 guard let file = parsed.positionals.first else {
                     StandardStream.error.write("perch infer: which file? perch infer FILE --model NAME\n")
@@ -101,27 +105,6 @@ enum ClientCommands {
 
     static func renderReload(_ value: JSONValue) -> String {
         "reload requested; check 'perch status' for the result\n"
-    }
-
-    static func watch(socket: String, since: String?, json: Bool) throws(UnixSocketClient.Failure) -> Int32 {
-        let client = try UnixSocketClient(path: socket, timeoutMilliseconds: 365 * 24 * 3_600_000)
-        var target = "/v1/events"
-        if let since { target += "?since=" + since }
-        let head = try client.streamLines(target) { line in
-            if json {
-                var bytes = line
-                bytes.append(0x0A)
-                bytes.withUnsafeBytes { StandardStream.output.write(bytes: $0) }
-            } else if let value = parse(line) {
-                StandardStream.output.write(ClientRender.event(value))
-            }
-            return true
-        }
-        if head.status.code >= 400 {
-            StandardStream.error.write("perch watch: " + String(head.status.code) + "\n")
-            return 1
-        }
-        return 0
     }
 
     static func infer(socket: String, file: String, model: String?, json: Bool) throws(UnixSocketClient.Failure) -> Int32 {

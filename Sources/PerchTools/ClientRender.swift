@@ -133,6 +133,11 @@ enum ClientRender {
         if let gap = o["gap"]?.objectValue {
             return "(events " + text(gap["from"]) + "..." + text(gap["to"]) + " are no longer held by the daemon)\n"
         }
+        if let reset = o["reset"]?.objectValue {
+            let first = reset["first_seq"]?.int64Value ?? 1
+            return "(perchd restarted: instance " + text(reset["instance"]) + ", its events from #" + String(first)
+                + (first > 1 ? " (#1..." + String(first - 1) + " are no longer held)" : "") + ")\n"
+        }
         let ms = o["time_ms"]?.int64Value ?? 0
         let day = (ms / 1000) % 86_400
         func two(_ n: Int64) -> String { n < 10 ? "0" + String(n) : String(n) }

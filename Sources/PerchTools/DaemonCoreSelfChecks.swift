@@ -77,6 +77,12 @@ enum DaemonCoreSelfChecks {
         let replay = bus.replay(since: 1)
         r.check("events: gap when the ring no longer holds them", replay.gap == EventGap(from: 2, to: 3))
         r.check("events: newest kept", replay.events.map { $0.seq } == [4, 5])
+
+        // getrandom through the target's glibc: two ids, well formed and different.
+        let first = try? InstanceID.make(), second = try? InstanceID.make()
+        r.check("events: instance ids are 32 hex digits from getrandom, never the same",
+                first.map(InstanceID.isWellFormed) == true && second.map(InstanceID.isWellFormed) == true && first != second,
+                (first ?? "no id") + " " + (second ?? "no id"))
     }
 
     private static func checkQueues(_ r: CheckRunner) {

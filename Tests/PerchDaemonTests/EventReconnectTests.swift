@@ -20,24 +20,8 @@ final class EventReconnectTests: XCTestCase {
 
     static let ring = 16
 
-    /// A camera alternating a white and a black still every 300 ms: light_on and door_open
-    /// start and end about six times a second, so the 16-event ring wraps within seconds.
     func blinkingDaemon() throws -> DaemonProcess {
-        let white = directory + "/white.ppm", black = directory + "/black.ppm"
-        let header = Array("P6\n32 24\n255\n".utf8)
-        try Data(header + [UInt8](repeating: 255, count: 32 * 24 * 3)).write(to: URL(fileURLWithPath: white))
-        try Data(header + [UInt8](repeating: 0, count: 32 * 24 * 3)).write(to: URL(fileURLWithPath: black))
-        try "white.ppm 300\nblack.ppm 300\n".write(toFile: directory + "/frames.txt", atomically: true, encoding: .utf8)
-        let config = try writeTestConfig(in: directory, rate: "10", extra: """
-            [rule av.door_open]
-            on = 0.6
-            off = 0.4
-            """)
-        var text = try String(contentsOfFile: config, encoding: .utf8)
-        text = text.replacingOccurrences(of: "event-buffer = 8", with: "event-buffer = " + String(EventReconnectTests.ring))
-            .replacingOccurrences(of: "device = test-pattern", with: "device = sequence:" + directory + "/frames.txt")
-        try text.write(toFile: config, atomically: true, encoding: .utf8)
-        return try DaemonProcess(arguments: ["--config", config])
+        try DaemonProcess(arguments: ["--config", try blinkingConfig(in: directory, ring: EventReconnectTests.ring)])
     }
 
     /// One line of the stream: an event's seq, or a gap's range.
@@ -118,4 +102,25 @@ final class EventReconnectTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(to, wrapped - Int64(EventReconnectTests.ring), "the ring held more than the gap says")
         XCTAssertEqual(daemon.stop(), 0)
     }
+}
+
+/// A configuration whose camera alternates a white and a black still every 300 ms: light_on
+/// and door_open start and end about six times a second, so a `ring`-event ring wraps within
+/// seconds.
+func blinkingConfig(in directory: String, ring: Int) throws -> String {
+    let white = directory + "/white.ppm", black = directory + "/black.ppm"
+    let header = Array("P6\n32 24\n255\n".utf8)
+    try Data(header + [UInt8](repeating: 255, count: 32 * 24 * 3)).write(to: URL(fileURLWithPath: white))
+    try Data(header + [UInt8](repeating: 0, count: 32 * 24 * 3)).write(to: URL(fileURLWithPath: black))
+    try "white.ppm 300\nblack.ppm 300\n".write(toFile: directory + "/frames.txt", atomically: true, encoding: .utf8)
+    let config = try writeTestConfig(in: directory, rate: "10", extra: """
+        [rule av.door_open]
+        on = 0.6
+        off = 0.4
+        """)
+    var text = try String(contentsOfFile: config, encoding: .utf8)
+    text = text.replacingOccurrences(of: "event-buffer = 8", with: "event-buffer = " + String(ring))
+        .replacingOccurrences(of: "device = test-pattern", with: "device = sequence:" + directory + "/frames.txt")
+    try text.write(toFile: config, atomically: true, encoding: .utf8)
+    return config
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (host mode, ASan + libFuzzer coverage) into .build-fuzz/.
-#   tools/fuzz/build.sh [TARGET...]      TARGET: json http config model (default: all)
+#   tools/fuzz/build.sh [TARGET...]      TARGET: json http config model media api (default: all)
 # The library modules are built by SwiftPM with coverage and ASan flags in their own scratch
 # path; each harness (tools/fuzz/targets/fuzz-TARGET.swift) is then compiled and linked
 # against those modules' objects with swiftc -sanitize=fuzzer,address, which links the
@@ -14,7 +14,7 @@ out=$scratch/bin
 mkdir -p "$out"
 
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(json http config model)
+[ ${#targets[@]} -eq 0 ] && targets=(json http config model media api)
 
 # Modules each harness imports (in link order is not needed: objects are linked together).
 modules_for() {
@@ -23,7 +23,10 @@ modules_for() {
     http) echo "PerchHTTP PerchJSON" ;;
     config) echo "PerchDaemonCore PerchSystem" ;;
     model) echo "PerchRuntime PerchNEON PerchSDot PerchVNNI" ;;
-    *) echo "unknown fuzz target: $1 (json, http, config, model)" >&2; return 1 ;;
+    media) echo "PerchMedia" ;;
+    # The whole daemon core: its modules' objects, CPerchSystem's and the C libraries.
+    api) echo "PerchDaemon PerchServer PerchHTTP PerchJSON PerchDaemonCore PerchDevices PerchFrontends PerchMedia PerchRuntime PerchNEON PerchSDot PerchVNNI PerchSystem" ;;
+    *) echo "unknown fuzz target: $1 (json, http, config, model, media, api)" >&2; return 1 ;;
   esac
 }
 

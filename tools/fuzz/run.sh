@@ -2,7 +2,7 @@
 # libFuzzer runs of Perch's parsers of untrusted input (host mode, ASan).
 #   tools/fuzz/run.sh --short [TARGET...]          CI: ~30 s per target on its corpus
 #   tools/fuzz/run.sh --long [SECONDS] [TARGET...] developer: SECONDS per target (default 600)
-# Targets: json http config model (tools/fuzz/targets/fuzz-TARGET.swift; built by build.sh).
+# Targets: json http config model media api (tools/fuzz/targets/fuzz-TARGET.swift; built by build.sh).
 # Seeds: tools/fuzz/corpus/TARGET (written for Perch, committed) plus, at run time,
 # config/*.conf for `config`, the reference models (../shared/models, models/, the op models in Tests/PerchRuntimeTests) for
 # `model` and ../shared/data/JSONTestSuite for `json`. --short fuzzes into a fresh copy each
@@ -30,7 +30,7 @@ case "$mode" in
   *) echo "usage: tools/fuzz/run.sh --short [TARGET...] | --long [SECONDS] [TARGET...]" >&2; exit 2 ;;
 esac
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(json http config model)
+[ ${#targets[@]} -eq 0 ] && targets=(json http config model media api)
 
 passed=0
 failed=0
@@ -63,6 +63,10 @@ gather_seeds() {
       for f in "$shared"/models/*/model.tflite; do cp "$f" "$dir/shared-$(basename "$(dirname "$f")").tflite"; done ;;
     config)
       for f in "$repo"/config/*.conf; do cp "$f" "$dir/"; done ;;
+    media)
+      # The demo's stills and clip, and the reference samples' images and clips.
+      find "$repo"/models -type f \( -name '*.ppm' -o -name '*.pgm' -o -name '*.bmp' -o -name '*.wav' \) -size -2M \
+        | head -40 | while read -r f; do cp "$f" "$dir/$(echo "${f#"$repo"/}" | tr / _)"; done ;;
     json)
       ls "$shared"/data/JSONTestSuite/test_parsing/*.json > /dev/null 2>&1 || return 1
       cp "$shared"/data/JSONTestSuite/test_parsing/*.json "$dir/" ;;
@@ -97,6 +101,10 @@ for target in "${targets[@]}"; do
   [ -f "tools/fuzz/$target.dict" ] && options+=(-dict="tools/fuzz/$target.dict")
   # HTTP seeds include heads at the 8 KiB limit; let mutations grow past it.
   [ "$target" = http ] && options+=(-max_len=20000)
+  # A connection's bytes to the daemon: HTTP's dictionary, uploads up to a few KiB.
+  [ "$target" = api ] && options+=(-dict=tools/fuzz/http.dict -max_len=20000)
+  # The demo's 700 KB WAV would set the input length; headers and short clips are the point.
+  [ "$target" = media ] && options+=(-max_len=65536)
   before=$(ls "$artifacts" | wc -l)
   # The first directory receives new inputs; the others are read-only seeds.
   corpora=("$work")
