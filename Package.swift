@@ -94,7 +94,7 @@ var targets: [Target] = [
     // The epoll HTTP server on a Unix socket: listener, systemd socket activation, streams.
     .target(name: "PerchServer", dependencies: ["PerchSystem", "CPerchSystem", "PerchHTTP"], swiftSettings: swiftSettings),
     // The running daemon: capture and inference threads, GPIO actions, the socket API, lifecycle.
-    .target(name: "PerchDaemon", dependencies: ["PerchSystem", "CPerchSystem", "PerchRuntime", "PerchMedia", "PerchFrontends",
+    .target(name: "PerchDaemon", dependencies: ["PerchSystem", "CPerchSystem", "PerchRuntime", "PerchMedia", "PerchJPEG", "PerchFrontends",
                                                 "PerchDevices", "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer"],
             swiftSettings: swiftSettings),
     // Command implementations shared by the executables (model tools, self-checks).

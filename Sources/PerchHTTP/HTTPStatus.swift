@@ -20,6 +20,8 @@ public struct HTTPStatus: Sendable, Equatable {
     public static let accepted = HTTPStatus(code: 202)
     public static let noContent = HTTPStatus(code: 204)
     public static let badRequest = HTTPStatus(code: 400)
+    public static let seeOther = HTTPStatus(code: 303)
+    public static let unauthorized = HTTPStatus(code: 401)
     public static let forbidden = HTTPStatus(code: 403)
     public static let notFound = HTTPStatus(code: 404)
     public static let methodNotAllowed = HTTPStatus(code: 405)
@@ -43,8 +45,10 @@ public struct HTTPStatus: Sendable, Equatable {
         case 201: return "Created"
         case 202: return "Accepted"
         case 204: return "No Content"
+        case 303: return "See Other"
         case 304: return "Not Modified"
         case 400: return "Bad Request"
+        case 401: return "Unauthorized"
         case 403: return "Forbidden"
         case 404: return "Not Found"
         case 405: return "Method Not Allowed"
