@@ -15,7 +15,7 @@ enum ViewHandler {
             return .response(HTTPResponse(status: .ok, headers: HTTPHeaders([
                 ("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-cache"),
                 // Everything is inline; nothing may be loaded from elsewhere.
-                ("Content-Security-Policy", "default-src 'self'; img-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'"),
+                ("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'"),
                 ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
             ]), body: WebPage.html))
         case .rules:

@@ -15,6 +15,8 @@ header h1 span{color:var(--muted);font-weight:500;font-size:13px;margin-left:6px
 .spacer{flex:1}
 main{display:grid;gap:14px;padding:14px;max-width:1400px;margin:0 auto;grid-template-columns:minmax(0,1fr)}
 @media (min-width:900px){main{grid-template-columns:minmax(0,1.15fr) minmax(0,1fr)}}
+@media (max-width:899px){.col{display:contents}#camera-card{order:1}#scores-card{order:2}#events-card{order:3}#audio-card{order:4}#sources-card{order:5}
+main{padding:10px;gap:10px}section{padding:12px}header{padding:8px 12px;gap:8px}#rate{display:none}.events{max-height:none}}
 .col{display:grid;gap:14px;align-content:start;min-width:0}
 section{background:var(--card);border:1px solid var(--line);border-radius:12px;box-shadow:var(--shadow);padding:14px;min-width:0}
 section h2{font-size:13px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);margin:0 0 10px;font-weight:600;display:flex;align-items:center;gap:8px}
@@ -28,12 +30,12 @@ select{font:inherit;color:inherit;background:var(--chip);border:1px solid var(--
 .model+.model{margin-top:16px;padding-top:14px;border-top:1px solid var(--line)}
 .model h3{font-size:14px;margin:0 0 8px;display:flex;gap:8px;align-items:baseline;flex-wrap:wrap}
 .model h3 small{color:var(--muted);font-weight:400}
-.row{display:grid;grid-template-columns:minmax(6.5em,9em) minmax(0,1fr) 3.2em;align-items:center;gap:10px;padding:3px 0}
+.row{display:grid;grid-template-columns:minmax(6.5em,10.5em) minmax(0,1fr) 3.2em;align-items:center;gap:10px;padding:3px 0}
 .row .name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;display:flex;align-items:center;gap:6px}
 .row .name .dot{visibility:hidden}
 .row.active .name{font-weight:650}.row.active .name .dot{visibility:visible;background:var(--on)}
 .bar{position:relative;height:12px;border-radius:6px;background:var(--track)}
-.bar .fill{position:absolute;left:0;top:0;bottom:0;border-radius:6px;background:var(--fill);transition:width .18s ease-out;max-width:100%}
+.bar .fill{position:absolute;left:0;top:0;bottom:0;border-radius:6px;background:var(--fill);max-width:100%}
 .row.active .bar .fill{background:var(--on)}
 .bar .on,.bar .off{position:absolute;top:-3px;bottom:-3px;width:0;border-left:2px solid var(--mark)}
 .bar .off{border-left:2px dotted var(--muted)}
@@ -43,12 +45,12 @@ select{font:inherit;color:inherit;background:var(--chip);border:1px solid var(--
 .legend i{display:inline-block;width:0;height:12px;border-left:2px solid var(--mark);vertical-align:-2px;margin-right:5px}
 .legend i.off{border-left:2px dotted var(--muted)}
 .attr{display:flex;height:22px;border-radius:6px;overflow:hidden;margin:4px 0 2px;font-size:12px;font-weight:600;color:#fff}
-.attr div{display:flex;align-items:center;justify-content:center;white-space:nowrap;overflow:hidden;transition:flex-grow .2s}
+.attr div{display:flex;align-items:center;justify-content:center;white-space:nowrap;overflow:hidden;flex-basis:0}
 .attr .a0{background:#7a5af8}.attr .a1{background:#ee46bc}.attr .a2{background:#0ba5ec}
 .attrnote{color:var(--muted);font-size:12px}
 canvas{display:block;width:100%;border-radius:8px;background:#000}
 .meter{position:relative;height:14px;border-radius:7px;background:var(--track);margin-top:10px;overflow:hidden}
-.meter .rms{position:absolute;left:0;top:0;bottom:0;background:var(--on);transition:width .12s}
+.meter .rms{position:absolute;left:0;top:0;bottom:0;background:var(--on)}
 .meter .peak{position:absolute;top:0;bottom:0;width:2px;background:var(--text)}
 .scale{display:flex;justify-content:space-between;color:var(--muted);font-size:11px;margin-top:3px}
 .events{list-style:none;margin:0;padding:0;max-height:420px;overflow:auto}
@@ -68,7 +70,7 @@ table{width:100%;border-collapse:collapse;font-size:13px}
 th{text-align:left;color:var(--muted);font-weight:500;font-size:12px;padding:4px 6px 6px 0}
 td{padding:6px 6px 6px 0;border-top:1px solid var(--line);vertical-align:top}
 td.n,th.n{text-align:right}
-td .sub{color:var(--muted);font-size:12px;word-break:break-word}
+td .sub{color:var(--muted);font-size:12px;overflow-wrap:anywhere}
 .faults{list-style:none;margin:10px 0 0;padding:0}
 .faults li{padding:8px 10px;border-radius:8px;margin-top:6px;background:color-mix(in srgb,var(--bad) 10%,transparent);border-left:3px solid var(--bad)}
 .faults li b{font-weight:600}

@@ -33,6 +33,7 @@ public struct HTTPStatus: Sendable, Equatable {
     public static let expectationFailed = HTTPStatus(code: 417)
     public static let headerFieldsTooLarge = HTTPStatus(code: 431)
     public static let internalServerError = HTTPStatus(code: 500)
+    public static let badGateway = HTTPStatus(code: 502)
     public static let notImplemented = HTTPStatus(code: 501)
     public static let serviceUnavailable = HTTPStatus(code: 503)
     public static let httpVersionNotSupported = HTTPStatus(code: 505)
@@ -61,6 +62,7 @@ public struct HTTPStatus: Sendable, Equatable {
         case 431: return "Request Header Fields Too Large"
         case 500: return "Internal Server Error"
         case 501: return "Not Implemented"
+        case 502: return "Bad Gateway"
         case 503: return "Service Unavailable"
         case 505: return "HTTP Version Not Supported"
         default: return "Unknown"
