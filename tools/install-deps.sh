@@ -17,6 +17,7 @@ packages=(
   debian-archive-keyring                   # verifies the arm64 packages of the sysroot
   file curl ca-certificates
   python3                                  # tools/load: the load-test clients (stdlib only)
+  chromium                                 # tools/view: the live view in a real (headless) browser
   util-linux                               # setpriv, mount: PerchDaemonTests run clients as other users, fill a tmpfs
 )
 
