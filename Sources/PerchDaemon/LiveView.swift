@@ -90,7 +90,8 @@ final class LiveView: @unchecked Sendable {
         let startThread = mutex.withLock { () -> Bool in
             viewers.append(Viewer(stream: stream, camera: camera, overlay: overlay, intervalNs: interval,
                                   dueNs: MonotonicClock.nanoseconds))
-            guard thread == nil && !stopping else { return false }
+            // Two servers' loop threads may add viewers at once: one of them starts it.
+            guard thread == nil && !threadStarting && !stopping else { return false }
             threadStarting = true
             return true
         }
@@ -99,9 +100,13 @@ final class LiveView: @unchecked Sendable {
             let view = self
             do throws(Errno) {
                 let started = try Thread.spawn { view.run() }
-                mutex.withLock { thread = started }
+                mutex.withLock {
+                    thread = started
+                    threadStarting = false
+                }
             } catch {
                 Log.error("live view: cannot start the MJPEG thread: " + error.description)
+                mutex.withLock { threadStarting = false }
                 stream.finish()
             }
         }

@@ -267,14 +267,15 @@ async function followEvents() {
   let first = true;
   for (;;) {
     const same = await sameDaemon();
-    if (same === false && ev.lastSeq != null) { restarted("uptime went back"); ev.lastSeq = null; ev.instance = null; }
+    if (same === false && ev.lastSeq != null) { restarted("seen in /v1/status"); ev.lastSeq = null; ev.instance = null; }
     let url = "/v1/events?since=" + (ev.lastSeq == null ? 0 : ev.lastSeq);
     if (ev.instance && ev.lastSeq != null) url += "&instance=" + encodeURIComponent(ev.instance);
     try {
       const r = await fetch(url, {cache: "no-store", credentials: "same-origin"});
       if (!r.ok) throw new Error("HTTP " + r.status);
       link(true, "live");
-      if (!first) marker("Reconnected to perchd.", "reconnect");
+      // A multipart image keeps its last frame when its connection ends: restart it too.
+      if (!first) { marker("Reconnected to perchd.", "reconnect"); startCamera(); }
       first = false;
       const reader = r.body.getReader(), decoder = new TextDecoder();
       let buffer = "";
