@@ -15,8 +15,6 @@ header h1 span{color:var(--muted);font-weight:500;font-size:13px;margin-left:6px
 .spacer{flex:1}
 main{display:grid;gap:14px;padding:14px;max-width:1400px;margin:0 auto;grid-template-columns:minmax(0,1fr)}
 @media (min-width:900px){main{grid-template-columns:minmax(0,1.15fr) minmax(0,1fr)}}
-@media (max-width:899px){.col{display:contents}#camera-card{order:1}#scores-card{order:2}#events-card{order:3}#audio-card{order:4}#sources-card{order:5}
-main{padding:10px;gap:10px}section{padding:12px}header{padding:8px 12px;gap:8px}#rate{display:none}.events{max-height:none}}
 .col{display:grid;gap:14px;align-content:start;min-width:0}
 section{background:var(--card);border:1px solid var(--line);border-radius:12px;box-shadow:var(--shadow);padding:14px;min-width:0}
 section h2{font-size:13px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);margin:0 0 10px;font-weight:600;display:flex;align-items:center;gap:8px}
@@ -76,5 +74,8 @@ td .sub{color:var(--muted);font-size:12px;overflow-wrap:anywhere}
 .faults li b{font-weight:600}
 .faults li.good{background:color-mix(in srgb,var(--on) 10%,transparent);border-left-color:var(--on)}
 .totals{color:var(--muted);font-size:12.5px;margin-top:8px}
+/* Phones: one column, the cards people look at first on top (after the rules above). */
+@media (max-width:899px){.col{display:contents}#camera-card{order:1}#scores-card{order:2}#events-card{order:3}#audio-card{order:4}#sources-card{order:5}
+main{padding:10px;gap:10px}section{padding:12px}header{padding:8px 12px;gap:8px}#rate{display:none}.events{max-height:none}}
 """#
 }
