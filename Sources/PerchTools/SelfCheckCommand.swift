@@ -29,6 +29,7 @@ public enum SelfCheckCommand {
         RuntimeSelfChecks.run(runner)
         MediaSelfChecks.run(runner)
         JPEGSelfChecks.run(runner)
+        ViewSelfChecks.run(runner)
         FrontendSelfChecks.run(runner)
         DeviceSelfChecks.run(runner)
         DaemonCoreSelfChecks.run(runner)
