@@ -29,4 +29,15 @@ if command -v systemd-sysusers >/dev/null; then
 fi
 score=$(systemd-analyze security --offline=true "$tmp/perchd.service" 2>/dev/null | tail -1)
 echo "security: $score"
+# The same unit with the [web] drop-in (TCP listener allowed): verified and scored too.
+mkdir -p "$tmp/web/perchd.service.d"
+cp "$tmp/perchd.service" "$tmp/perchd.socket" "$tmp/web/"
+cp "$repo/systemd/perchd.service.d/web.conf" "$tmp/web/perchd.service.d/"
+if out=$(systemd-analyze verify "$tmp/web/perchd.service" "$tmp/web/perchd.socket" 2>&1) && [ -z "$out" ]; then
+    echo "ok: systemd-analyze verify perchd.service + perchd.service.d/web.conf"
+else
+    echo "FAIL: systemd-analyze verify with web.conf"; echo "$out"; failed=1
+fi
+web_score=$(systemd-analyze security --offline=true "$tmp/web/perchd.service" 2>/dev/null | tail -1)
+echo "security with web.conf: $web_score"
 exit $failed

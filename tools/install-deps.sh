@@ -7,6 +7,8 @@ set -euo pipefail
 
 packages=(
   libasound2-dev libgpiod-dev libv4l-dev   # headers and libraries of the devices Perch drives
+  libturbojpeg0-dev                        # JPEG encoding (snapshots, MJPEG): libjpeg-turbo's TurboJPEG API
+  libjpeg-turbo-progs                      # djpeg: tests decode JPEGs with an independent decoder
   qemu-user-static                         # runs the aarch64 build here
   # Tests/vm: device tests in QEMU against vivid, snd-aloop and gpio-sim
   qemu-system-x86 qemu-system-arm          # the test VMs (TCG)
@@ -15,6 +17,7 @@ packages=(
   debian-archive-keyring                   # verifies the arm64 packages of the sysroot
   file curl ca-certificates
   python3                                  # tools/load: the load-test clients (stdlib only)
+  chromium                                 # tools/view: the live view in a real (headless) browser
   util-linux                               # setpriv, mount: PerchDaemonTests run clients as other users, fill a tmpfs
 )
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 int perch_accept4(int listen_fd) {
     return accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -36,4 +37,64 @@ int perch_group_id(const char *name, uint32_t *gid) {
         if (error != 0) return error;
         return result ? 0 : ENOENT;
     }
+}
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+
+// A listening TCP socket on host:port (IPv4 dotted quad, or IPv6 without brackets),
+// non-blocking and close-on-exec, SO_REUSEADDR so a restart can bind at once while old
+// connections linger in TIME_WAIT. -1 with errno (EINVAL: not a numeric address).
+int perch_tcp_listen(const char *host, int port, int backlog) {
+    struct sockaddr_storage storage;
+    memset(&storage, 0, sizeof(storage));
+    socklen_t length;
+    int family;
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&storage;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&storage;
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        family = AF_INET;
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)port);
+        length = sizeof(*v4);
+    } else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        family = AF_INET6;
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)port);
+        length = sizeof(*v6);
+    } else {
+        errno = EINVAL;
+        return -1;
+    }
+    int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    int one = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0
+        || bind(fd, (struct sockaddr *)&storage, length) != 0 || listen(fd, backlog) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+// The port a TCP socket is bound to (after binding port 0), or -1 with errno.
+int perch_tcp_local_port(int fd) {
+    struct sockaddr_storage storage;
+    socklen_t length = sizeof(storage);
+    if (getsockname(fd, (struct sockaddr *)&storage, &length) != 0) return -1;
+    if (storage.ss_family == AF_INET) return ntohs(((struct sockaddr_in *)&storage)->sin_port);
+    if (storage.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&storage)->sin6_port);
+    errno = EAFNOSUPPORT;
+    return -1;
+}
+
+// Disables Nagle on a TCP connection: streamed parts go out when written. Harmless on
+// Unix sockets (the call fails with EOPNOTSUPP, which the caller ignores).
+int perch_tcp_nodelay(int fd) {
+    int one = 1;
+    return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }

@@ -16,10 +16,13 @@ public final class APIHandler: @unchecked Sendable {
     let socketPath: String
     let router: HTTPRouter<Endpoint>
     let ownUID: UInt32
+    /// Snapshots and MJPEG viewers (nil only if an eventfd could not be made).
+    let liveView: LiveView?
 
     public init(state: DaemonState, socketPath: String) {
         self.state = state
         self.socketPath = socketPath
+        liveView = try? LiveView(state: state)
         var router = HTTPRouter<Endpoint>()
         for endpoint in Endpoint.allCases { router.add(endpoint.method, endpoint.path, endpoint) }
         // HEAD is served wherever GET is (the server drops the body).
@@ -44,7 +47,14 @@ public final class APIHandler: @unchecked Sendable {
         case .events: return events(request, context)
         case .infer: return InferHandler.handle(request, context, pipeline: state.current)
         case .reload: return reload(context)
+        case .page, .snapshot, .stream, .audio, .rules:
+            return ViewHandler.handle(endpoint, request, context, state: state, liveView: liveView)
         }
+    }
+
+    /// Ends the live view's MJPEG thread (after the servers have stopped).
+    public func stopLiveView() {
+        liveView?.stop()
     }
 
     private func events(_ request: HTTPRequest, _ context: RequestContext) -> HandlerResult {

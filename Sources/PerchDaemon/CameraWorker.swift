@@ -15,6 +15,8 @@ final class CameraWorker: @unchecked Sendable {
     let config: CameraConfig
     let status: SourceStatus
     let stop: StopFlag
+    /// The newest frame, for the live view (snapshots, MJPEG).
+    let latest = LatestFrame()
     private(set) var queues: [BoundedQueue<CapturedFrame>] = []
     private var thread: Thread? = nil
 
@@ -57,10 +59,11 @@ final class CameraWorker: @unchecked Sendable {
             do throws(DeviceError) {
                 let queues = self.queues
                 let status = self.status
+                let latest = self.latest
                 _ = try source.nextFrame(timeoutMs: 500) { frame in
                     status.addFrames(1)
-                    guard !queues.isEmpty else { return }
                     let copy = CapturedFrame(frame)
+                    latest.store(copy)
                     for queue in queues { _ = queue.push(copy) }
                 }
                 status.follow(source.state, error: source.lastError, reconnects: source.statistics.reconnects)

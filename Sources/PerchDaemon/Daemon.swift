@@ -62,6 +62,18 @@ public enum Daemon {
                 return 1
             }
         }
+        var web: (listener: TCPListener, serving: ServingThread)? = nil
+        if let address = configuration.web.listen {
+            switch WebListening.start(configuration.web, address: address, api) {
+            case .success(let w):
+                web = w
+                state.webAddress = w.listener.address
+            case .failure(let e):
+                for line in e.messages { Log.error(line) }
+                serving?.stop()
+                return 1
+            }
+        }
         do throws(Errno) {
             try pipeline.start()
         } catch {
@@ -104,7 +116,10 @@ public enum Daemon {
             if let watchdogNs, healthy(state.current, within: watchdogNs) { notifier?.watchdog() }
         }
         notifier?.stopping()
+        web?.serving.stop()
+        web?.listener.close()
         serving?.stop()
+        api.stopLiveView()
         state.current.shutdown()
         listener?.close()
         Log.notice("stopped")
@@ -163,6 +178,10 @@ public enum Daemon {
         }
         if new.configuration.socket.path != state.current.configuration.socket.path {
             Log.warning("socket.path changed; it takes effect at the next restart")
+        }
+        if new.configuration.web.listen != state.current.configuration.web.listen
+            || new.configuration.web.tokenFile != state.current.configuration.web.tokenFile {
+            Log.warning("web.listen / web.token-file changed; they take effect at the next restart")
         }
         let old = state.replace(with: new)
         old.shutdown()

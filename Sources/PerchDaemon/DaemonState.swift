@@ -25,6 +25,12 @@ public final class DaemonState: @unchecked Sendable {
     private var reloadError: String? = nil
     private var socketBindFailures: UInt64 = 0
     private var socketBindError: String? = nil
+    /// The `[web]` listener's address once it listens (for /v1/status and `perch view`).
+    var webAddress: String? {
+        get { mutex.withLock { web } }
+        set { mutex.withLock { web = newValue } }
+    }
+    private var web: String? = nil
     /// Asks the main thread to reload (POST /v1/reload): raises SIGHUP at the process.
     let requestReload: () -> Void
 

@@ -12,6 +12,8 @@ import PerchSystem
 /// docs/openapi.yaml must describe.
 public enum Endpoint: Sendable, CaseIterable {
     case status, models, resultsLatest, events, infer, reload, metrics
+    // The live view: the page and what it reads besides the endpoints above.
+    case page, snapshot, stream, audio, rules
 
     public var method: String {
         switch self {
@@ -29,6 +31,11 @@ public enum Endpoint: Sendable, CaseIterable {
         case .infer: return "/v1/infer"
         case .reload: return "/v1/reload"
         case .metrics: return "/v1/metrics"
+        case .page: return "/"
+        case .snapshot: return "/v1/snapshot"
+        case .stream: return "/v1/stream"
+        case .audio: return "/v1/audio"
+        case .rules: return "/v1/rules"
         }
     }
 }

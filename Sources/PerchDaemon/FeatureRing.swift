@@ -36,6 +36,20 @@ public final class FeatureRing: @unchecked Sendable {
         }
     }
 
+    /// The frames appended after the first `since` (at most the ring's capacity: older ones
+    /// are gone), oldest first, flattened; and the total appended so far.
+    public func recent(since: UInt64) -> (total: UInt64, frames: [Int8]) {
+        mutex.withLock {
+            let count = Int(min(UInt64(capacity), written &- min(since, written)))
+            var out = [Int8](repeating: 0, count: count * frameSize)
+            for f in 0..<count {
+                let slot = (next - count + f + capacity * 2) % capacity
+                for i in 0..<frameSize { out[f * frameSize + i] = storage[slot * frameSize + i] }
+            }
+            return (written, out)
+        }
+    }
+
     /// Copies the newest `frames` frames, oldest first, into `output` (frames * frameSize
     /// bytes). Missing frames (not yet captured) are zero at the front. Returns the frames
     /// that were real.

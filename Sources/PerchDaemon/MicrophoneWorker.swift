@@ -18,6 +18,8 @@ final class MicrophoneWorker: @unchecked Sendable {
     let stop: StopFlag
     let features: FeatureRing
     let raw: AudioRingBuffer
+    /// Loudness of the last period, for the live view's level meter.
+    let level = AudioLevel()
     private var thread: Thread? = nil
 
     init(config: MicrophoneConfig, featureFrames: Int, stop: StopFlag) {
@@ -68,6 +70,7 @@ final class MicrophoneWorker: @unchecked Sendable {
         var mono = [Int16](repeating: 0, count: periodFrames)
         let features = self.features
         let raw = self.raw
+        let level = self.level
         while !stop.isSet {
             let frames: Int
             do throws(DeviceError) {
@@ -88,6 +91,7 @@ final class MicrophoneWorker: @unchecked Sendable {
             }
             mono.withUnsafeBufferPointer { all in
                 let chunk = UnsafeBufferPointer(rebasing: all[0..<frames])
+                level.update(chunk)
                 let consume: (UnsafeBufferPointer<Int16>) -> Void = { samples in
                     raw.append(samples)
                     extractor.process(samples) { frame in features.append(frame) }

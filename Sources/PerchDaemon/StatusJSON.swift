@@ -58,6 +58,7 @@ enum StatusJSON {
             ("uptime_seconds", .double(state.uptimeSeconds)),
             ("config", .string(pipeline.configuration.file)),
             ("socket", .string(socket)),
+            ("web", optional(state.webAddress.map { "http://" + $0 + "/" })),
             ("sources", .array(sources.map(source))),
             ("models", .array(models)),
             ("counters", .object([("frames", .integer(Int64(frames))), ("drops", .integer(Int64(drops))),

@@ -20,6 +20,8 @@ public struct HTTPStatus: Sendable, Equatable {
     public static let accepted = HTTPStatus(code: 202)
     public static let noContent = HTTPStatus(code: 204)
     public static let badRequest = HTTPStatus(code: 400)
+    public static let seeOther = HTTPStatus(code: 303)
+    public static let unauthorized = HTTPStatus(code: 401)
     public static let forbidden = HTTPStatus(code: 403)
     public static let notFound = HTTPStatus(code: 404)
     public static let methodNotAllowed = HTTPStatus(code: 405)
@@ -31,6 +33,7 @@ public struct HTTPStatus: Sendable, Equatable {
     public static let expectationFailed = HTTPStatus(code: 417)
     public static let headerFieldsTooLarge = HTTPStatus(code: 431)
     public static let internalServerError = HTTPStatus(code: 500)
+    public static let badGateway = HTTPStatus(code: 502)
     public static let notImplemented = HTTPStatus(code: 501)
     public static let serviceUnavailable = HTTPStatus(code: 503)
     public static let httpVersionNotSupported = HTTPStatus(code: 505)
@@ -43,8 +46,10 @@ public struct HTTPStatus: Sendable, Equatable {
         case 201: return "Created"
         case 202: return "Accepted"
         case 204: return "No Content"
+        case 303: return "See Other"
         case 304: return "Not Modified"
         case 400: return "Bad Request"
+        case 401: return "Unauthorized"
         case 403: return "Forbidden"
         case 404: return "Not Found"
         case 405: return "Method Not Allowed"
@@ -57,6 +62,7 @@ public struct HTTPStatus: Sendable, Equatable {
         case 431: return "Request Header Fields Too Large"
         case 500: return "Internal Server Error"
         case 501: return "Not Implemented"
+        case 502: return "Bad Gateway"
         case 503: return "Service Unavailable"
         case 505: return "HTTP Version Not Supported"
         default: return "Unknown"

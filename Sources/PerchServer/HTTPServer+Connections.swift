@@ -55,6 +55,7 @@ extension HTTPServer {
             // EPIPE / ECONNRESET: the client is gone.
             return close(connection, reason: .peerClosed)
         }
+        if let stream = connection.stream { mailbox.reportBacklog(stream, connection.pendingOutput) }
         let idle = connection.pendingOutput == 0 && connection.stream == nil
         if idle && (connection.closeAfterFlush || connection.inputEnded) {
             return close(connection, reason: .peerClosed)
@@ -91,7 +92,7 @@ extension HTTPServer {
 
     private func dispatch(_ request: HTTPRequest, on connection: Connection, now: Int64) {
         let keepAlive = request.head.keepAlive && !stopping
-        let context = RequestContext(connectionID: connection.id, peer: connection.peer, mailbox: mailbox)
+        let context = RequestContext(connectionID: connection.id, peer: connection.peer, transport: transport, mailbox: mailbox)
         switch handler(request, context) {
         case .response(var response):
             // A 1.0 client keeps the connection only if the answer says so (RFC 9112 §C.2.2).
@@ -145,7 +146,7 @@ extension HTTPServer {
             switch entry.message {
             case .data(let bytes):
                 connection.enqueue(connection.streamFraming.encodeBodyPart(bytes), now: now)
-                if connection.pendingOutput > configuration.streamBufferCap {
+                if connection.pendingOutput > entry.stream.bufferCap {
                     close(connection, reason: .tooSlow)
                     continue
                 }

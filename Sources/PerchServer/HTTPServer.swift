@@ -2,11 +2,14 @@ import CPerchSystem
 import PerchHTTP
 import PerchSystem
 
-/// An HTTP/1.1 server on a Unix socket: one thread, one epoll loop, non-blocking sockets.
-/// `run()` blocks the calling thread until `stop()` (callable from any thread) has let
-/// in-flight responses drain. Handlers run on the loop thread.
+/// An HTTP/1.1 server on a Unix socket (or, for `[web]`, a TCP socket): one thread, one
+/// epoll loop, non-blocking sockets. `run()` blocks the calling thread until `stop()`
+/// (callable from any thread) has let in-flight responses drain. Handlers run on the loop thread.
 public final class HTTPServer: @unchecked Sendable {
-    let listener: UnixListener
+    /// The listening socket; `listenerOwner` keeps its object (and so the fd) alive.
+    let listenerFD: Int32
+    let listenerOwner: AnyObject
+    let transport: Transport
     let configuration: ServerConfiguration
     let handler: RequestHandler
     let epoll: Epoll
@@ -26,9 +29,22 @@ public final class HTTPServer: @unchecked Sendable {
     /// How often deadlines are checked: the timeouts' resolution.
     static let tickMilliseconds: Int32 = 250
 
-    public init(listener: UnixListener, configuration: ServerConfiguration = ServerConfiguration(),
-                handler: @escaping RequestHandler) throws(ServerError) {
-        self.listener = listener
+    public convenience init(listener: UnixListener, configuration: ServerConfiguration = ServerConfiguration(),
+                            handler: @escaping RequestHandler) throws(ServerError) {
+        try self.init(fd: listener.fd, owner: listener, transport: .unix, configuration: configuration, handler: handler)
+    }
+
+    /// A server on a TCP listener: requests carry `transport == .tcp` and no peer credentials.
+    public convenience init(tcp listener: TCPListener, configuration: ServerConfiguration = ServerConfiguration(),
+                            handler: @escaping RequestHandler) throws(ServerError) {
+        try self.init(fd: listener.fd, owner: listener, transport: .tcp, configuration: configuration, handler: handler)
+    }
+
+    private init(fd: Int32, owner: AnyObject, transport: Transport, configuration: ServerConfiguration,
+                 handler: @escaping RequestHandler) throws(ServerError) {
+        listenerFD = fd
+        listenerOwner = owner
+        self.transport = transport
         self.configuration = configuration
         self.handler = handler
         epoll = try withErrno("epoll_create1") { () throws(Errno) in try Epoll() }
@@ -46,7 +62,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// Throws only when the loop itself cannot go on (epoll fails).
     public func run() throws(ServerError) {
         try withErrno("epoll_ctl listener") { () throws(Errno) in
-            try epoll.add(listener.fd, events: .readable, token: HTTPServer.listenerToken)
+            try epoll.add(listenerFD, events: .readable, token: HTTPServer.listenerToken)
         }
         try withErrno("epoll_ctl eventfd") { () throws(Errno) in
             try epoll.add(mailbox.bell.fd, events: .readable, token: HTTPServer.bellToken)
@@ -89,13 +105,13 @@ public final class HTTPServer: @unchecked Sendable {
         while !stopping {
             let fd: Int32
             do throws(Errno) {
-                guard let accepted = try Socket.accept(listener.fd) else { return }
+                guard let accepted = try Socket.accept(listenerFD) else { return }
                 fd = accepted
             } catch {
                 // EMFILE and friends: level-triggered epoll would report the listener again
                 // at once; stop listening for a moment instead of spinning.
                 Log.warning("accept: " + error.description + "; pausing accepts for 100 ms")
-                _ = try? epoll.remove(listener.fd)
+                _ = try? epoll.remove(listenerFD)
                 acceptPausedUntil = monotonicMilliseconds() + 100
                 return
             }
@@ -112,9 +128,17 @@ public final class HTTPServer: @unchecked Sendable {
             Socket.close(fd)
             return
         }
-        guard let peer = try? Socket.peerCredentials(fd) else {
-            Socket.close(fd)
-            return
+        let peer: PeerCredentials
+        switch transport {
+        case .unix:
+            guard let credentials = try? Socket.peerCredentials(fd) else {
+                Socket.close(fd)
+                return
+            }
+            peer = credentials
+        case .tcp:
+            peer = .none
+            _ = try? Socket.setNoDelay(fd)
         }
         let interest: Epoll.Events = [.readable, .peerClosed]
         let connection = Connection(id: nextConnectionID, fd: fd, peer: peer,
@@ -133,7 +157,7 @@ public final class HTTPServer: @unchecked Sendable {
     private func resumeAcceptingIfDue(now: Int64) {
         guard let until = acceptPausedUntil, now >= until, !stopping else { return }
         acceptPausedUntil = nil
-        _ = try? epoll.add(listener.fd, events: .readable, token: HTTPServer.listenerToken)
+        _ = try? epoll.add(listenerFD, events: .readable, token: HTTPServer.listenerToken)
     }
 
     // MARK: closing
@@ -153,7 +177,7 @@ public final class HTTPServer: @unchecked Sendable {
         guard !stopping else { return }
         stopping = true
         stopDeadline = now + configuration.shutdownGraceMilliseconds
-        _ = try? epoll.remove(listener.fd)
+        _ = try? epoll.remove(listenerFD)
         for connection in Array(connections.values) {
             if let stream = connection.stream {
                 connection.enqueue(connection.streamFraming.endOfBody, now: now)

@@ -30,16 +30,25 @@ public enum StreamCloseReason: Sendable, Equatable {
 public final class ResponseStream: @unchecked Sendable {
     public let connectionID: UInt64
     let mailbox: StreamMailbox
+    /// Bytes this stream may have queued before its client counts as too slow.
+    public let bufferCap: Int
     // Guarded by mailbox.mutex:
     var open = true
     var queuedBytes = 0
+    /// Bytes handed to the connection and not yet written to the socket (the loop's count).
+    var backlog = 0
     var closeHandler: (@Sendable (StreamCloseReason) -> Void)? = nil
     var closeReason: StreamCloseReason? = nil
 
-    init(connectionID: UInt64, mailbox: StreamMailbox) {
+    init(connectionID: UInt64, mailbox: StreamMailbox, bufferCap: Int) {
         self.connectionID = connectionID
         self.mailbox = mailbox
+        self.bufferCap = bufferCap
     }
+
+    /// Bytes sent and not yet written to the client's socket: 0 when it has caught up. A
+    /// producer that would rather skip ahead than queue (MJPEG) sends only then.
+    public var unsentBytes: Int { mailbox.mutex.withLock { queuedBytes + backlog } }
 
     /// Whether bytes sent now can still reach the client.
     public var isOpen: Bool { mailbox.mutex.withLock { open } }
@@ -106,7 +115,7 @@ final class StreamMailbox: @unchecked Sendable {
         switch message {
         case .data(let bytes):
             stream.queuedBytes += bytes.count
-            if stream.queuedBytes > streamBufferCap {
+            if stream.queuedBytes > stream.bufferCap {
                 stream.open = false
                 toPost = .cutOff
                 accepted = false
@@ -126,6 +135,11 @@ final class StreamMailbox: @unchecked Sendable {
         bell.signal()
     }
 
+    /// The connection's unwritten bytes after a flush. Loop thread only.
+    func reportBacklog(_ stream: ResponseStream, _ bytes: Int) {
+        mutex.withLock { stream.backlog = bytes }
+    }
+
     /// Everything queued, and whether stop() was called. Loop thread only.
     func takeAll() -> (messages: [(stream: ResponseStream, message: Message)], stop: Bool) {
         bell.drain()
@@ -133,7 +147,13 @@ final class StreamMailbox: @unchecked Sendable {
         defer { mutex.unlock() }
         let taken = messages
         messages = []
-        for entry in taken { if case .data(let bytes) = entry.message { entry.stream.queuedBytes -= bytes.count } }
+        // Moved, not written: count them as backlog until the loop's flush reports the truth.
+        for entry in taken {
+            if case .data(let bytes) = entry.message {
+                entry.stream.queuedBytes -= bytes.count
+                entry.stream.backlog += bytes.count
+            }
+        }
         return (taken, stopRequested)
     }
 

@@ -11,6 +11,9 @@ public struct PeerCredentials: Sendable, Equatable {
         self.gid = gid
         self.pid = pid
     }
+
+    /// A TCP client: the kernel knows no user for it (uid and gid -1, pid 0).
+    public static let none = PeerCredentials(uid: UInt32.max, gid: UInt32.max, pid: 0)
 }
 
 /// Typed wrappers over the socket calls of a Unix-socket server, each C call wrapped once.
@@ -40,6 +43,23 @@ public enum Socket {
     /// The corresponding C function is `connect`.
     public static func connect(_ fd: Int32, unixPath path: String) throws(Errno) {
         _ = try retryingOnInterrupt { perch_connect_unix(fd, path) }.get()
+    }
+
+    /// A listening TCP socket on a numeric IPv4 or IPv6 address (`host` without brackets),
+    /// non-blocking, SO_REUSEADDR. EINVAL when `host` is not numeric. The corresponding C
+    /// functions are `socket`, `bind` and `listen`.
+    public static func makeTCPListener(host: String, port: Int, backlog: Int32) throws(Errno) -> Int32 {
+        try retryingOnInterrupt { perch_tcp_listen(host, Int32(port), backlog) }.get()
+    }
+
+    /// The local port of a TCP socket. The corresponding C function is `getsockname`.
+    public static func localPort(_ fd: Int32) throws(Errno) -> Int {
+        Int(try retryingOnInterrupt { perch_tcp_local_port(fd) }.get())
+    }
+
+    /// TCP_NODELAY: small streamed parts are not held back. The corresponding C option is `TCP_NODELAY`.
+    public static func setNoDelay(_ fd: Int32) throws(Errno) {
+        _ = try retryingOnInterrupt { perch_tcp_nodelay(fd) }.get()
     }
 
     /// The corresponding C function is `listen`.

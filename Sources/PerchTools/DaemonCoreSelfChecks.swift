@@ -34,6 +34,7 @@ enum DaemonCoreSelfChecks {
                           "camera: /dev/video0, 320x240 rgb24 at 15 fps\n"
                               + "microphone: hw:1,0, 16000 Hz, 1 channel(s), 256-frame periods\n"
                               + "gpio-input b: c:1 event\nsocket: /run/perch/perchd.sock mode 0660\n"
+                              + "web: Unix socket only, MJPEG at most 5 fps, JPEG quality 80\n"
                               + "log level: info, event buffer 256, frame queue 2\n") { $0 }
         } catch {
             r.check("config: device paths parse", false, error.description)
@@ -55,7 +56,7 @@ enum DaemonCoreSelfChecks {
             r.expectEqual("config: all errors, exact text", error.description,
                           "t.conf:12: [rule m.a] off: expected a number between 0 and 1, got \"high\"\n"
                               + "t.conf:13:2: unknown section [camra] (did you mean [camera]?); sections are [daemon], "
-                              + "[socket], [camera], [microphone], [model], [rule], [action], [gpio-input]\n") { $0 }
+                              + "[socket], [web], [camera], [microphone], [model], [rule], [action], [gpio-input]\n") { $0 }
         }
     }
 

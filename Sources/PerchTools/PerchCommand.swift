@@ -18,6 +18,8 @@ public enum PerchCommand {
             + "                        exercise a camera, microphone or GPIO chip and print measurements\n"
             + "  status | models | results | watch | reload | metrics [--json] [--socket PATH]\n"
             + "                        query the running perchd over its socket\n"
+            + "  view [--socket PATH] [--port PORT]\n"
+            + "                        the live view in a browser: perchd's [web] address, or served here on 127.0.0.1\n"
             + "  infer FILE --model NAME\n"
             + "                        run a model in perchd on an image (BMP/PPM) or WAV file\n"
             + "  bench MODEL [--runs N] [--json]\n"
@@ -42,6 +44,7 @@ public enum PerchCommand {
             return ClientCommands.run(command, Array(rest.dropFirst()))
         case "model":
             return ModelCommands.run(Array(rest.dropFirst()))
+        case "view": return ViewCommand.run(Array(rest.dropFirst()))
         case "bench": return BenchCommand.run(Array(rest.dropFirst()))
         case "audio": return FrontendCommands.audio(Array(rest.dropFirst()))
         case "image": return FrontendCommands.image(Array(rest.dropFirst()))

@@ -32,7 +32,7 @@ threads=${THREADS:-}
 [ -n "$threads" ] && plugin_src=$repo/tools/bench/insncount-threads.c
 
 [ -x "$perch" ] || { echo "insncount: $perch missing: run cross/build.sh aarch64" >&2; exit 1; }
-[ -f "$sysroot/.complete" ] || "$repo/cross/sysroot.sh" arm64 >&2
+"$repo/cross/sysroot.sh" arm64 >&2   # built if missing or made from another package list
 if ! command -v qemu-aarch64 >/dev/null; then
   # The dynamic qemu-aarch64 loads plugins; qemu-user-static cannot.
   echo "insncount: installing qemu-user" >&2

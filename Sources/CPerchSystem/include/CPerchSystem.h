@@ -91,6 +91,11 @@ static inline int perch_connect_unix(int fd, const char *path) {
 int perch_accept4(int listen_fd);
 // SO_PEERCRED: the connecting process's uid, gid and pid as the kernel recorded them.
 int perch_peer_credentials(int fd, uint32_t *uid, uint32_t *gid, int32_t *pid);
+// TCP (the opt-in [web] listener), in sockets.c: a listening socket on a numeric address,
+// the port it got, and TCP_NODELAY on a connection.
+int perch_tcp_listen(const char *host, int port, int backlog);
+int perch_tcp_local_port(int fd);
+int perch_tcp_nodelay(int fd);
 // getgrnam_r with its buffer handled: 0 and *gid set, ENOENT when no such group, else an errno.
 int perch_group_id(const char *name, uint32_t *gid);
 // 1 when path names a socket (lstat, S_ISSOCK), 0 when something else, -1 with errno.

@@ -22,6 +22,7 @@ public struct Configuration: Equatable, Sendable {
     public var rules: [RuleConfig] = []
     public var actions: [ActionConfig] = []
     public var gpioInputs: [GpioInputConfig] = []
+    public var web = WebConfig()
 
     /// Kept so overrides applied later are validated like the file's own lines.
     var document: ConfigDocument
@@ -112,6 +113,7 @@ public struct Configuration: Equatable, Sendable {
             switch section.kind {
             case "daemon": configuration.daemon = BasicSections.daemon(&reader)
             case "socket": configuration.socket = BasicSections.socket(&reader)
+            case "web": configuration.web = BasicSections.web(&reader)
             case "camera": if let c = BasicSections.camera(&reader) { configuration.cameras.append(c) }
             case "microphone": if let m = BasicSections.microphone(&reader) { configuration.microphones.append(m) }
             case "model":

@@ -40,6 +40,8 @@ extension Configuration {
         }
         lines.append("socket: " + socket.path + " mode " + octal(socket.mode)
                      + (socket.group.map { " group " + $0 } ?? ""))
+        lines.append("web: " + (web.listen.map { "listening on " + $0.description + (web.tokenFile == nil ? " (no token)" : " (token from " + web.tokenFile! + ")") } ?? "Unix socket only")
+                     + ", MJPEG at most " + String(web.streamFramesPerSecond) + " fps, JPEG quality " + String(web.jpegQuality))
         lines.append("log level: " + daemon.logLevel.name + ", event buffer " + String(daemon.eventBuffer)
                      + ", frame queue " + String(daemon.frameQueue))
         var text = ""
