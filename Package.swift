@@ -88,9 +88,14 @@ var targets: [Target] = [
     .target(name: "PerchHTTP", dependencies: ["PerchJSON"], swiftSettings: swiftSettings),
     // The epoll HTTP server on a Unix socket: listener, systemd socket activation, streams.
     .target(name: "PerchServer", dependencies: ["PerchSystem", "CPerchSystem", "PerchHTTP"], swiftSettings: swiftSettings),
+    // libmosquitto (its own C module: only PerchMQTT/Mosquitto.swift imports it).
+    .systemLibrary(name: "CPerchMQTT", path: "Sources/CPerchMQTT"),
+    // MQTT and Home Assistant discovery: the client thread, bounded outbox, topics, discovery.
+    .target(name: "PerchMQTT", dependencies: ["CPerchMQTT", "PerchSystem", "PerchJSON", "PerchDaemonCore"],
+            swiftSettings: swiftSettings, linkerSettings: [.linkedLibrary("mosquitto")]),
     // The running daemon: capture and inference threads, GPIO actions, the socket API, lifecycle.
     .target(name: "PerchDaemon", dependencies: ["PerchSystem", "CPerchSystem", "PerchRuntime", "PerchMedia", "PerchFrontends",
-                                                "PerchDevices", "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer"],
+                                                "PerchDevices", "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer", "PerchMQTT"],
             swiftSettings: swiftSettings),
     // Command implementations shared by the executables (model tools, self-checks).
     .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchMedia", "PerchFrontends", "PerchDevices",
@@ -114,6 +119,7 @@ if !embedded {
         .testTarget(name: "PerchJSONTests", dependencies: ["PerchJSON", "PerchSystem"]),
         .testTarget(name: "PerchHTTPTests", dependencies: ["PerchHTTP", "PerchJSON", "PerchSystem"]),
         .testTarget(name: "PerchServerTests", dependencies: ["PerchServer", "PerchHTTP", "PerchJSON", "PerchSystem"]),
+        .testTarget(name: "PerchMQTTTests", dependencies: ["PerchMQTT", "PerchDaemonCore", "PerchJSON", "PerchSystem"]),
         .testTarget(name: "PerchDaemonTests", dependencies: ["PerchDaemon", "PerchDevices", "PerchServer", "PerchHTTP", "PerchJSON", "PerchSystem"]),
     ]
 }

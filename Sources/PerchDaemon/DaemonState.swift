@@ -5,6 +5,7 @@ import PerchFrontends
 import PerchHTTP
 import PerchJSON
 import PerchMedia
+import PerchMQTT
 import PerchRuntime
 import PerchServer
 import PerchSystem
@@ -23,6 +24,7 @@ public final class DaemonState: @unchecked Sendable {
     private var reloadError: String? = nil
     private var socketBindFailures: UInt64 = 0
     private var socketBindError: String? = nil
+    private var mqttBridge: MQTTBridge? = nil
     /// Asks the main thread to reload (POST /v1/reload): raises SIGHUP at the process.
     let requestReload: () -> Void
 
@@ -69,6 +71,12 @@ public final class DaemonState: @unchecked Sendable {
     }
 
     var socketBindStatus: (failures: UInt64, error: String?) { mutex.withLock { (socketBindFailures, socketBindError) } }
+
+    /// The MQTT bridge when `[mqtt]` is configured (it outlives reloads, as the bus does).
+    var mqtt: MQTTBridge? {
+        get { mutex.withLock { mqttBridge } }
+        set { mutex.withLock { mqttBridge = newValue } }
+    }
 
     var uptimeSeconds: Double { Double(MonotonicClock.nanoseconds - startNs) / 1_000_000_000 }
 

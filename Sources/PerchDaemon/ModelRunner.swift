@@ -71,13 +71,15 @@ final class ModelRunner: @unchecked Sendable {
     /// Queues an upload/trigger. When the queue is full (or closed) the job is answered at
     /// once with an error: every job's reply must run, or an upload's client would wait on
     /// a stream nobody finishes.
-    func submit(_ job: InferenceJob) {
+    @discardableResult
+    func submit(_ job: InferenceJob) -> Bool {
         guard jobs.pushIfRoom(job) else {
             Log.warning("model " + config.name + ": inference job queue full; job refused")
             job.reply(failure(String(jobs.capacity) + " inference jobs already waiting for model " + config.name
                               + "; try again later"))
-            return
+            return false
         }
+        return true
     }
 
     private func beat() { counters.withLock { lastProgressNs = MonotonicClock.nanoseconds } }

@@ -44,6 +44,11 @@ extension Configuration {
         }
         lines.append("socket: " + socket.path + " mode " + octal(socket.mode)
                      + (socket.group.map { " group " + $0 } ?? ""))
+        if let mqtt {
+            lines.append("mqtt: " + mqtt.broker + (mqtt.tls ? " (TLS)" : "") + (mqtt.username.map { " as " + $0 } ?? "")
+                         + ", topics " + mqtt.topicPrefix + "/…, discovery " + mqtt.discoveryPrefix + "/…, "
+                         + String(publishedLabels.count) + " labels, snapshot " + (mqtt.snapshot ? "on" : "off"))
+        }
         lines.append("log level: " + daemon.logLevel.name + ", event buffer " + String(daemon.eventBuffer)
                      + ", frame queue " + String(daemon.frameQueue))
         var text = ""
