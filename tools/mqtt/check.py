@@ -193,6 +193,11 @@ def main_run(tmp):
     check("perchd publishes status online (retained, with a will)", online)
     st = wait_for(lambda: mqtt_status(sock).get("connected") and mqtt_status(sock), 10) or {}
     check("/v1/status mqtt.connected", st.get("connected") is True, json.dumps(st))
+    perch = os.path.join(os.path.dirname(PERCHD), "perch")
+    if os.path.exists(perch):
+        out = subprocess.run([perch, "status", "--socket", sock], capture_output=True, text=True, timeout=20).stdout
+        check("perch status shows the broker", ("mqtt: 127.0.0.1:%d connected" % broker.port) in out,
+              [l for l in out.splitlines() if "mqtt" in l][:1])
     metrics = api(sock, "/v1/metrics")
     check("/v1/metrics perch_mqtt_connected 1", "perch_mqtt_connected 1" in metrics)
     # Let the demo produce events.
