@@ -70,8 +70,8 @@ final class MQTTConfigTests: XCTestCase {
                         "perchd.conf:9: [mqtt] port: unknown key; keys here are broker, client-id, username, password-file, "
                         + "ca-file, cert-file, key-file, topic-prefix, discovery-prefix, device-id, device-name, labels, "
                         + "snapshot, score-interval, keepalive, event-queue"])
-        XCTAssertEqual(configErrors(minimalConfiguration + "[mqtt]\nbroker = h:1\ntopic-prefix = a/#\n"),
-                       ["perchd.conf:10: [mqtt] topic-prefix: expected topic levels without +, # or a leading /, got \"a/#\""])
+        XCTAssertEqual(configErrors(minimalConfiguration + "[mqtt]\nbroker = h:1\ntopic-prefix = a/+\n"),
+                       ["perchd.conf:10: [mqtt] topic-prefix: expected topic levels without +, # or a leading /, got \"a/+\""])
         XCTAssertEqual(configErrors(minimalConfiguration + "[mqtt]\nbroker = h:1\npassword-file = /p\n"),
                        ["perchd.conf:10: [mqtt] password-file: a password needs a username"])
         XCTAssertEqual(configErrors(minimalConfiguration + "[mqtt]\nbroker = h:1\ncert-file = /c\nca-file = /a\n"),
