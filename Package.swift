@@ -76,6 +76,11 @@ var targets: [Target] = [
     // What devices hand to frontends: pixel formats, images, and the WAV/BMP/PGM/PPM file
     // readers. Stdlib only; both sides depend on it, neither on the other.
     .target(name: "PerchMedia", swiftSettings: swiftSettings),
+    // libjpeg-turbo (TurboJPEG API) and its one Swift wrapper: JPEG encoding for the live
+    // view and snapshots. The link is named here too: embedded mode does not autolink.
+    .systemLibrary(name: "CPerchJPEG"),
+    .target(name: "PerchJPEG", dependencies: ["CPerchJPEG", "PerchMedia"], swiftSettings: swiftSettings,
+            linkerSettings: [.linkedLibrary("turbojpeg")]),
     // Signal frontends: fixed-point audio features, resampling, image preprocessing.
     .target(name: "PerchFrontends", dependencies: ["PerchRuntime", "PerchMedia"], swiftSettings: swiftSettings),
     // Devices: V4L2 camera, ALSA capture, GPIO, and synthetic sources with the same interfaces.
@@ -98,7 +103,7 @@ var targets: [Target] = [
                                                 "PerchDevices", "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer", "PerchMQTT"],
             swiftSettings: swiftSettings),
     // Command implementations shared by the executables (model tools, self-checks).
-    .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchMedia", "PerchFrontends", "PerchDevices",
+    .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchMedia", "PerchJPEG", "PerchFrontends", "PerchDevices",
                                                "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer", "PerchDaemon"],
             swiftSettings: swiftSettings),
     .executableTarget(name: "perchd", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
@@ -112,6 +117,7 @@ if !embedded {
         // OpModels/ holds generated single-operator models and TFLite Micro's outputs (data, not resources).
         .testTarget(name: "PerchRuntimeTests", dependencies: ["PerchRuntime", "PerchTools"], exclude: ["OpModels"]),
         .testTarget(name: "PerchMediaTests", dependencies: ["PerchMedia"]),
+        .testTarget(name: "PerchJPEGTests", dependencies: ["PerchJPEG", "PerchMedia"]),
         .testTarget(name: "PerchFrontendsTests", dependencies: ["PerchFrontends", "PerchMedia", "PerchRuntime"]),
         .testTarget(name: "PerchDevicesTests", dependencies: ["PerchDevices", "PerchMedia", "PerchSystem"]),
         .testTarget(name: "PerchCLITests", dependencies: ["PerchTools"]),

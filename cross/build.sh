@@ -19,7 +19,7 @@ case "$arch" in
   aarch64)
     triple=aarch64-none-none-elf
     sysroot=$cache/sysroot-arm64
-    [ -f "$sysroot/.complete" ] || "$repo/cross/sysroot.sh" arm64
+    "$repo/cross/sysroot.sh" arm64 >/dev/null   # builds it if missing or made from another package list
     # Embedded Swift targets bare-metal triples; tell clang (C headers and the linker)
     # that this is Linux with glibc, and take headers and libraries from the sysroot only.
     target_flags=(

@@ -14,7 +14,7 @@ fi
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cache=${PERCH_CACHE:-$repo/.cache}
 sysroot=$cache/sysroot-arm64
-[ -f "$sysroot/.complete" ] || "$repo/cross/sysroot.sh" arm64 >&2
+"$repo/cross/sysroot.sh" arm64 >&2   # built if missing or made from another package list
 if ! command -v qemu-aarch64-static >/dev/null; then
   echo "cross/run.sh: qemu-aarch64-static is missing: apt-get install qemu-user-static" >&2
   exit 1

@@ -5,7 +5,8 @@
 #
 #   cross/sysroot.sh [ARCH]        ARCH = arm64 (default) or amd64
 #
-# Result: $PERCH_CACHE/sysroot-ARCH (PERCH_CACHE defaults to .cache/ in the repository).
+# Result: $PERCH_CACHE/sysroot-ARCH (PERCH_CACHE defaults to .cache/ in the repository),
+# rebuilt when the package list below changes.
 set -euo pipefail
 
 arch=${1:-arm64}
@@ -23,9 +24,12 @@ packages=(
   libasound2 libasound2-dev libasound2-data
   libgpiod2 libgpiod-dev
   libv4l-0 libv4l-dev libv4lconvert0 libjpeg62-turbo libudev1
+  libturbojpeg0 libturbojpeg0-dev
 )
 
-if [ -f "$sysroot/.complete" ]; then
+# .complete holds a hash of the package list: a sysroot made from another list is rebuilt.
+stamp="packages $(printf '%s\n' "${packages[@]}" | sort | sha256sum | cut -c1-16)"
+if [ -f "$sysroot/.complete" ] && [ "$(head -n1 "$sysroot/.complete")" = "$stamp" ]; then
   echo "sysroot: $sysroot is up to date"
   exit 0
 fi
@@ -76,5 +80,5 @@ done
 
 rm -rf "$sysroot"
 mv "$sysroot.tmp" "$sysroot"
-date -u +%FT%TZ > "$sysroot/.complete"
+printf '%s\n%s\n' "$stamp" "$(date -u +%FT%TZ)" > "$sysroot/.complete"
 echo "sysroot: ready at $sysroot" >&2

@@ -28,6 +28,7 @@ public enum SelfCheckCommand {
         ArgumentSelfChecks.run(runner)
         RuntimeSelfChecks.run(runner)
         MediaSelfChecks.run(runner)
+        JPEGSelfChecks.run(runner)
         FrontendSelfChecks.run(runner)
         DeviceSelfChecks.run(runner)
         DaemonCoreSelfChecks.run(runner)

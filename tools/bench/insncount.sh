@@ -24,7 +24,7 @@ quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 
 [ -x "$perch" ] || { echo "insncount: $perch missing: run cross/build.sh aarch64" >&2; exit 1; }
-[ -f "$sysroot/.complete" ] || "$repo/cross/sysroot.sh" arm64 >&2
+"$repo/cross/sysroot.sh" arm64 >&2   # built if missing or made from another package list
 if ! command -v qemu-aarch64 >/dev/null; then
   # The dynamic qemu-aarch64 loads plugins; qemu-user-static cannot.
   echo "insncount: installing qemu-user" >&2
