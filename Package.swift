@@ -96,7 +96,7 @@ var targets: [Target] = [
     // libmosquitto (its own C module: only PerchMQTT/Mosquitto.swift imports it).
     .systemLibrary(name: "CPerchMQTT", path: "Sources/CPerchMQTT"),
     // MQTT and Home Assistant discovery: the client thread, bounded outbox, topics, discovery.
-    .target(name: "PerchMQTT", dependencies: ["CPerchMQTT", "PerchSystem", "PerchJSON", "PerchDaemonCore"],
+    .target(name: "PerchMQTT", dependencies: ["CPerchMQTT", "PerchSystem", "PerchJSON", "PerchDaemonCore", "PerchMedia", "PerchJPEG"],
             swiftSettings: swiftSettings, linkerSettings: [.linkedLibrary("mosquitto")]),
     // The running daemon: capture and inference threads, GPIO actions, the socket API, lifecycle.
     .target(name: "PerchDaemon", dependencies: ["PerchSystem", "CPerchSystem", "PerchRuntime", "PerchMedia", "PerchFrontends",

@@ -24,7 +24,15 @@ enum MQTTWiring {
             })
         let bridge = MQTTBridge(config: config, version: state.version, hooks: hooks)
         bridge.update(plan: plan(state.current))
-        _ = state.bus.subscribe { event in bridge.handle(event) }
+        _ = state.bus.subscribe { event in
+            bridge.handle(event)
+            // The subscriber runs on the inference thread that raised the event, right after it
+            // used this frame: the frame that started the event. Encoding happens on the MQTT thread.
+            if bridge.wantsSnapshot(event), let frame = state.current.model(named: event.model)?.lastFrame {
+                bridge.snapshot(SnapshotFrame(pixels: frame.bytes, width: frame.width, height: frame.height,
+                                              stride: frame.stride, format: frame.format, event: event))
+            }
+        }
         do throws(Errno) {
             try bridge.start()
         } catch {

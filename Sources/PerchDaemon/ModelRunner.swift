@@ -27,6 +27,7 @@ final class ModelRunner: @unchecked Sendable {
     private var inferenceCount: UInt64 = 0
     private var inferenceSecondsSum: Double = 0
     private var lastError: String? = nil
+    private var lastLiveFrame: CapturedFrame? = nil
     private var thread: Thread? = nil
 
     init(config: ModelConfig, labels: [String], interpreter: Interpreter, imageInputs: [ImageInput],
@@ -52,6 +53,9 @@ final class ModelRunner: @unchecked Sendable {
         counters.withLock { Counters(inferences: inferenceCount, secondsSum: inferenceSecondsSum,
                                      lastProgressNs: lastProgressNs, lastError: lastError) }
     }
+
+    /// The camera frame of the newest live inference (for MQTT snapshots); uploads are not kept.
+    var lastFrame: CapturedFrame? { counters.withLock { lastLiveFrame } }
 
     var frameDrops: UInt64 { imageInputs.reduce(0) { $0 + $1.queue.dropped } }
 
@@ -145,6 +149,7 @@ final class ModelRunner: @unchecked Sendable {
             if let image { frame = image } else {
                 guard let newest = input.newest() else { return failure("no frame from " + input.source + " yet") }
                 frame = newest
+                if input.index == imageInputs[0].index { counters.withLock { lastLiveFrame = newest } }
             }
             if let message = input.fill(frame, into: interpreter.input(input.index)) {
                 return record(failure("input " + String(input.index) + ": " + message))

@@ -8,6 +8,7 @@ extension MQTTBridge {
     func run() {
         guard let client else { return }
         let loop = LoopState()
+        let encoder = SnapshotEncoder()
         client.onConnect = { code in self.connected(code, loop) }
         client.onDisconnect = { code in self.disconnected(code, loop) }
         client.onPublish = { mid in self.acknowledged(mid) }
@@ -38,6 +39,7 @@ extension MQTTBridge {
             if fd >= 0 && !got[1].isDisjoint(with: [.readable, .hangUp, .error]) {
                 do throws(MQTTError) { try client.read() } catch { lost(error, loop) }
             }
+            encodePendingSnapshot(encoder)
             if loop.connected { send(client, loop) }
             if !loop.abandoned && client.socket >= 0 {
                 do throws(MQTTError) {

@@ -45,6 +45,8 @@ public final class MQTTBridge: @unchecked Sendable {
     /// QoS 1 message ids not yet acknowledged → the event seq they carry (0: not an event).
     var inflight: [Int32: UInt64] = [:]
     var inferRequests: UInt64 = 0
+    var pendingFrame: SnapshotFrame? = nil
+    var framesReplaced: UInt64 = 0
     /// QoS 1 messages handed to libmosquitto at once: its own queue has no limit.
     static let maxInflight = 32
 
@@ -119,7 +121,7 @@ public final class MQTTBridge: @unchecked Sendable {
             s.inflight = inflight.count
             s.eventsProduced = counts.eventsTotal
             s.eventsDropped += counts.eventsDropped
-            s.snapshotsDropped = counts.snapshotsDropped
+            s.snapshotsDropped = counts.snapshotsDropped + framesReplaced
             return s
         }
     }
@@ -166,8 +168,29 @@ public final class MQTTBridge: @unchecked Sendable {
         wake.signal()
     }
 
+    /// The camera frame that started `frame.event`: encoded to JPEG on the MQTT thread. At
+    /// most one waits; a newer one replaces it (counted in snapshots_dropped).
+    public func snapshot(_ frame: SnapshotFrame) {
+        mutex.withLock {
+            if pendingFrame != nil { framesReplaced += 1 }
+            pendingFrame = frame
+        }
+        wake.signal()
+    }
+
+    /// Encodes the waiting frame, if any (MQTT thread).
+    func encodePendingSnapshot(_ encoder: SnapshotEncoder) {
+        guard let frame = mutex.withLock({ () -> SnapshotFrame? in
+            defer { pendingFrame = nil }
+            return pendingFrame
+        }) else { return }
+        if let jpeg = encoder.encode(frame) {
+            publishSnapshot(jpeg: jpeg, width: frame.width, height: frame.height, event: frame.event)
+        }
+    }
+
     /// A JPEG of the frame that started event `seq`; at most one waits.
-    public func snapshot(jpeg: [UInt8], width: Int, height: Int, event: Event) {
+    func publishSnapshot(jpeg: [UInt8], width: Int, height: Int, event: Event) {
         let attributes = JSONValue.object([("seq", .integer(Int64(event.seq))), ("model", .string(event.model)),
                                            ("label", .string(event.label)), ("time_ms", .integer(event.time)),
                                            ("width", .integer(Int64(width))), ("height", .integer(Int64(height)))])
@@ -176,7 +199,10 @@ public final class MQTTBridge: @unchecked Sendable {
         wake.signal()
     }
 
-    public var wantsSnapshots: Bool { mutex.withLock { plan.snapshot } }
+    /// Whether a start event of `model.label` gets a snapshot.
+    public func wantsSnapshot(_ event: Event) -> Bool {
+        event.state == .start && mutex.withLock { plan.snapshot && plan.label(event.model, event.label) != nil }
+    }
 }
 
 /// The MQTT thread's bell: other threads ring it when they queue something.
