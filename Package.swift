@@ -101,9 +101,14 @@ var targets: [Target] = [
     .target(name: "PerchHTTP", dependencies: ["PerchJSON"], swiftSettings: swiftSettings),
     // The epoll HTTP server on a Unix socket: listener, systemd socket activation, streams.
     .target(name: "PerchServer", dependencies: ["PerchSystem", "CPerchSystem", "PerchHTTP"], swiftSettings: swiftSettings),
+    // libmosquitto (its own C module: only PerchMQTT/Mosquitto.swift imports it).
+    .systemLibrary(name: "CPerchMQTT", path: "Sources/CPerchMQTT"),
+    // MQTT and Home Assistant discovery: the client thread, bounded outbox, topics, discovery.
+    .target(name: "PerchMQTT", dependencies: ["CPerchMQTT", "PerchSystem", "PerchJSON", "PerchDaemonCore", "PerchMedia", "PerchJPEG"],
+            swiftSettings: swiftSettings, linkerSettings: [.linkedLibrary("mosquitto")]),
     // The running daemon: capture and inference threads, GPIO actions, the socket API, lifecycle.
     .target(name: "PerchDaemon", dependencies: ["PerchSystem", "CPerchSystem", "PerchRuntime", "PerchMedia", "PerchJPEG", "PerchFrontends",
-                                                "PerchDevices", "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer"],
+                                                "PerchDevices", "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer", "PerchMQTT"],
             swiftSettings: swiftSettings),
     // Command implementations shared by the executables (model tools, self-checks).
     .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchMedia", "PerchJPEG", "PerchFrontends", "PerchDevices",
@@ -128,6 +133,7 @@ if !embedded {
         .testTarget(name: "PerchJSONTests", dependencies: ["PerchJSON", "PerchSystem"]),
         .testTarget(name: "PerchHTTPTests", dependencies: ["PerchHTTP", "PerchJSON", "PerchSystem"]),
         .testTarget(name: "PerchServerTests", dependencies: ["PerchServer", "PerchHTTP", "PerchJSON", "PerchSystem"]),
+        .testTarget(name: "PerchMQTTTests", dependencies: ["PerchMQTT", "PerchDaemonCore", "PerchJSON", "PerchSystem"]),
         // Yams (test-only): OpenAPITests reads docs/openapi.yaml with a real YAML parser.
         .testTarget(name: "PerchDaemonTests", dependencies: ["PerchDaemon", "PerchRuntime", "PerchDevices", "PerchServer", "PerchHTTP", "PerchJSON", "PerchSystem",
                                                              .product(name: "Yams", package: "Yams")]),

@@ -25,6 +25,7 @@ packages=(
   libgpiod2 libgpiod-dev
   libv4l-0 libv4l-dev libv4lconvert0 libjpeg62-turbo libudev1
   libturbojpeg0 libturbojpeg0-dev
+  libmosquitto1 libmosquitto-dev libssl3      # MQTT (libmosquitto needs libssl3 for TLS)
 )
 
 # .complete holds a hash of the package list: a sysroot made from another list is rebuilt.

@@ -27,6 +27,15 @@ if command -v systemd-sysusers >/dev/null; then
         echo "FAIL: systemd-sysusers"; echo "$out"; failed=1
     fi
 fi
+# With the MQTT drop-in: the service file plus its [Service] lines, as systemd merges them.
+mkdir -p "$tmp/mqtt"
+{ cat "$tmp/perchd.service"; echo; grep -v '^#' "$repo/systemd/perchd.service.d/mqtt.conf"; } > "$tmp/mqtt/perchd.service"
+cp "$repo/systemd/perchd.socket" "$tmp/mqtt/perchd.socket"
+if out=$(systemd-analyze verify "$tmp/mqtt/perchd.service" "$tmp/mqtt/perchd.socket" 2>&1) && [ -z "$out" ]; then
+    echo "ok: systemd-analyze verify perchd.service + perchd.service.d/mqtt.conf"
+else
+    echo "FAIL: systemd-analyze verify with mqtt.conf"; echo "$out"; failed=1
+fi
 score=$(systemd-analyze security --offline=true "$tmp/perchd.service" 2>/dev/null | tail -1)
 echo "security: $score"
 # The same unit with the [web] drop-in (TCP listener allowed): verified and scored too.
@@ -40,4 +49,6 @@ else
 fi
 web_score=$(systemd-analyze security --offline=true "$tmp/web/perchd.service" 2>/dev/null | tail -1)
 echo "security with web.conf: $web_score"
+mqtt_score=$(systemd-analyze security --offline=true "$tmp/mqtt/perchd.service" 2>/dev/null | tail -1)
+echo "security with mqtt.conf: $mqtt_score"
 exit $failed

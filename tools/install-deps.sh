@@ -7,6 +7,8 @@ set -euo pipefail
 
 packages=(
   libasound2-dev libgpiod-dev libv4l-dev   # headers and libraries of the devices Perch drives
+  libmosquitto-dev                         # MQTT client library (PerchMQTT)
+  mosquitto mosquitto-clients openssl      # tools/mqtt: a real broker, mosquitto_sub/pub, a test CA
   libturbojpeg0-dev                        # JPEG encoding (snapshots, MJPEG): libjpeg-turbo's TurboJPEG API
   libjpeg-turbo-progs                      # djpeg: tests decode JPEGs with an independent decoder
   qemu-user-static                         # runs the aarch64 build here

@@ -14,6 +14,7 @@
 #    vivid, snd-aloop and gpio-sim in a Debian kernel under qemu-system (TCG)
 # 6. load test: the embedded x86_64 perchd --demo under 200 clients (tools/load/run.sh)
 # 6b. live view: the page in headless chromium, snapshots and MJPEG over TCP (tools/view/run.py)
+# 6c. MQTT: the embedded x86_64 perchd --demo against a real mosquitto (tools/mqtt/check.py)
 # 7. fuzzing: tools/fuzz/run.sh --short (libFuzzer, ~30 s per target)
 # 8. swift test under AddressSanitizer and ThreadSanitizer (tools/sanitize.sh)
 # Both embedded builds also run every sample of the reference models (../shared/models),
@@ -244,6 +245,23 @@ else
   record "live view (no embedded x86_64 perchd to run)" 1
 fi
 # ---- end live view ------------------------------------------------------------------------
+
+# ---- MQTT against a real mosquitto (tools/mqtt/check.py) -----------------------------------
+# The embedded x86_64 perchd --demo publishing to mosquitto on free ports of 127.0.0.1:
+# discovery, states and events, commands, a 10 s broker outage, kill -9 (the will), TLS with a
+# CA made by openssl plus a password file, a wrong password. Bounded by `timeout 300`;
+# it takes about 75 s (most of it the waits of the outage and the commands).
+step "MQTT (tools/mqtt/check.py, a real mosquitto)"
+start=$(date +%s)
+if [ -x .build-x86_64/release/perchd ]; then
+  timeout 300 python3 tools/mqtt/check.py .build-x86_64/release/perchd --log-dir "$logs" > "$logs/mqtt.log" 2>&1
+  status=$?
+  grep -E "^(FAIL|info)" "$logs/mqtt.log"
+  count_summary "MQTT ($(( $(date +%s) - start )) s)" "$logs/mqtt.log" "$status"
+else
+  record "MQTT (no embedded x86_64 perchd to run)" 1
+fi
+# ---- end MQTT ----------------------------------------------------------------------------
 
 # ---- fuzzing (tools/fuzz/run.sh --short) --------------------------------------------------
 # libFuzzer + ASan builds of the model loader, HTTP request, JSON and config parsers, the

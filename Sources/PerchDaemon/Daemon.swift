@@ -5,6 +5,7 @@ import PerchFrontends
 import PerchHTTP
 import PerchJSON
 import PerchMedia
+import PerchMQTT
 import PerchRuntime
 import PerchServer
 import PerchSystem
@@ -80,6 +81,7 @@ public enum Daemon {
             Log.error("cannot start threads: " + error.description)
             return 1
         }
+        let mqtt = configuration.mqtt.map { MQTTWiring.start($0, state: state) }
         let notifier = SystemdNotifier()
         let summary = readySummary(configuration, socket: socketPath) + (serving == nil ? " (not yet: no socket)" : "")
         Log.notice("ready: " + summary)
@@ -121,6 +123,7 @@ public enum Daemon {
         serving?.stop()
         api.stopLiveView()
         state.current.shutdown()
+        mqtt?.stop()
         listener?.close()
         Log.notice("stopped")
         return 0
@@ -184,6 +187,11 @@ public enum Daemon {
             Log.warning("web.listen / web.token-file changed; they take effect at the next restart")
         }
         let old = state.replace(with: new)
+        if let bridge = state.mqtt {
+            MQTTWiring.reloaded(new, bridge: bridge)
+        } else if new.configuration.mqtt != nil {
+            Log.warning("mqtt: [mqtt] was added; it takes effect at the next restart")
+        }
         old.shutdown()
         do throws(Errno) {
             try new.start()

@@ -5,6 +5,7 @@ import PerchFrontends
 import PerchHTTP
 import PerchJSON
 import PerchMedia
+import PerchMQTT
 import PerchRuntime
 import PerchServer
 import PerchSystem
@@ -31,6 +32,7 @@ public final class DaemonState: @unchecked Sendable {
         set { mutex.withLock { web = newValue } }
     }
     private var web: String? = nil
+    private var mqttBridge: MQTTBridge? = nil
     /// Asks the main thread to reload (POST /v1/reload): raises SIGHUP at the process.
     let requestReload: () -> Void
 
@@ -78,6 +80,12 @@ public final class DaemonState: @unchecked Sendable {
     }
 
     var socketBindStatus: (failures: UInt64, error: String?) { mutex.withLock { (socketBindFailures, socketBindError) } }
+
+    /// The MQTT bridge when `[mqtt]` is configured (it outlives reloads, as the bus does).
+    var mqtt: MQTTBridge? {
+        get { mutex.withLock { mqttBridge } }
+        set { mutex.withLock { mqttBridge = newValue } }
+    }
 
     var uptimeSeconds: Double { Double(MonotonicClock.nanoseconds - startNs) / 1_000_000_000 }
 

@@ -5,6 +5,7 @@ import PerchFrontends
 import PerchHTTP
 import PerchJSON
 import PerchMedia
+import PerchMQTT
 import PerchRuntime
 import PerchServer
 import PerchSystem
@@ -41,6 +42,9 @@ enum Faults {
         if let error = state.reloadStatus.error {
             faults.append(Fault(component: "reload", message: "the last reload failed; the previous configuration keeps running: "
                                 + error))
+        }
+        if let mqtt = state.mqtt?.snapshot, !mqtt.connected, let error = mqtt.lastError {
+            faults.append(Fault(component: "mqtt", message: mqtt.broker + " (" + mqtt.state + "): " + error))
         }
         let dropped = Log.droppedLines
         if dropped > 0 {

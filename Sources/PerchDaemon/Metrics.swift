@@ -5,6 +5,7 @@ import PerchFrontends
 import PerchHTTP
 import PerchJSON
 import PerchMedia
+import PerchMQTT
 import PerchRuntime
 import PerchServer
 import PerchSystem
@@ -68,6 +69,20 @@ enum Metrics {
         text += "perch_faults " + String(Faults.current(state).count) + "\n"
         family("perch_reload_failures_total", "counter", "Reloads that failed; the previous configuration kept running.")
         text += "perch_reload_failures_total " + String(state.reloadStatus.failures) + "\n"
+        if let m = state.mqtt?.snapshot {
+            family("perch_mqtt_connected", "gauge", "1 while connected to the MQTT broker.")
+            text += "perch_mqtt_connected " + (m.connected ? "1" : "0") + "\n"
+            family("perch_mqtt_retries_total", "counter", "MQTT connection attempts that failed and connections lost.")
+            text += "perch_mqtt_retries_total " + String(m.retries) + "\n"
+            family("perch_mqtt_queued", "gauge", "Messages waiting for the broker in perchd's bounded queue.")
+            text += "perch_mqtt_queued " + String(m.queued) + "\n"
+            family("perch_mqtt_messages_sent_total", "counter", "Messages handed to the broker connection.")
+            text += "perch_mqtt_messages_sent_total " + String(m.messagesSent) + "\n"
+            family("perch_mqtt_events_total", "counter", "Events for MQTT by outcome: produced, delivered (acknowledged), dropped.")
+            text += "perch_mqtt_events_total{outcome=\"produced\"} " + String(m.eventsProduced) + "\n"
+            text += "perch_mqtt_events_total{outcome=\"delivered\"} " + String(m.eventsDelivered) + "\n"
+            text += "perch_mqtt_events_total{outcome=\"dropped\"} " + String(m.eventsDropped) + "\n"
+        }
         family("perch_log_lines_dropped_total", "counter", "Log lines stderr refused (full disk, closed pipe).")
         text += "perch_log_lines_dropped_total " + String(Log.droppedLines) + "\n"
         return text

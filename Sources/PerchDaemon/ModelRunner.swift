@@ -27,6 +27,7 @@ final class ModelRunner: @unchecked Sendable {
     private var inferenceCount: UInt64 = 0
     private var inferenceSecondsSum: Double = 0
     private var lastError: String? = nil
+    private var lastLiveFrame: CapturedFrame? = nil
     private var thread: Thread? = nil
 
     init(config: ModelConfig, labels: [String], interpreter: Interpreter, imageInputs: [ImageInput],
@@ -53,6 +54,9 @@ final class ModelRunner: @unchecked Sendable {
                                      lastProgressNs: lastProgressNs, lastError: lastError) }
     }
 
+    /// The camera frame of the newest live inference (for MQTT snapshots); uploads are not kept.
+    var lastFrame: CapturedFrame? { counters.withLock { lastLiveFrame } }
+
     var frameDrops: UInt64 { imageInputs.reduce(0) { $0 + $1.queue.dropped } }
 
     func start() throws(Errno) {
@@ -71,13 +75,15 @@ final class ModelRunner: @unchecked Sendable {
     /// Queues an upload/trigger. When the queue is full (or closed) the job is answered at
     /// once with an error: every job's reply must run, or an upload's client would wait on
     /// a stream nobody finishes.
-    func submit(_ job: InferenceJob) {
+    @discardableResult
+    func submit(_ job: InferenceJob) -> Bool {
         guard jobs.pushIfRoom(job) else {
             Log.warning("model " + config.name + ": inference job queue full; job refused")
             job.reply(failure(String(jobs.capacity) + " inference jobs already waiting for model " + config.name
                               + "; try again later"))
-            return
+            return false
         }
+        return true
     }
 
     private func beat() { counters.withLock { lastProgressNs = MonotonicClock.nanoseconds } }
@@ -143,6 +149,7 @@ final class ModelRunner: @unchecked Sendable {
             if let image { frame = image } else {
                 guard let newest = input.newest() else { return failure("no frame from " + input.source + " yet") }
                 frame = newest
+                if input.index == imageInputs[0].index { counters.withLock { lastLiveFrame = newest } }
             }
             if let message = input.fill(frame, into: interpreter.input(input.index)) {
                 return record(failure("input " + String(input.index) + ": " + message))

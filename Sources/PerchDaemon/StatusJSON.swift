@@ -5,6 +5,7 @@ import PerchFrontends
 import PerchHTTP
 import PerchJSON
 import PerchMedia
+import PerchMQTT
 import PerchRuntime
 import PerchServer
 import PerchSystem
@@ -74,6 +75,7 @@ enum StatusJSON {
                              ("last_error", optional(Log.lastWriteError?.description))])),
             ("socket_bind_failures", .integer(Int64(socketBind.failures))),
             ("socket_bind_error", optional(socketBind.error)),
+            ("mqtt", state.mqtt.map { mqtt($0.snapshot) } ?? .null),
             ("faults", .array(Faults.current(state).map { f in
                 .object([("component", .string(f.component)), ("message", .string(f.message))])
             })),
@@ -139,5 +141,18 @@ enum StatusJSON {
     static func event(_ e: Event, instance: String) -> JSONValue {
         .object([("seq", .integer(Int64(e.seq))), ("instance", .string(instance)), ("time_ms", .integer(e.time)), ("model", .string(e.model)),
                  ("label", .string(e.label)), ("state", .string(e.state.description)), ("score", .double(Double(e.score)))])
+    }
+
+    /// The broker connection: null without `[mqtt]`.
+    static func mqtt(_ s: MQTTStatus) -> JSONValue {
+        .object([("broker", .string(s.broker)), ("device_id", .string(s.deviceID)), ("state", .string(s.state)),
+                 ("connected", .bool(s.connected)), ("connects", .integer(Int64(s.connects))),
+                 ("retries", .integer(Int64(s.retries))), ("last_error", optional(s.lastError)),
+                 ("queued", .integer(Int64(s.queued))), ("inflight", .integer(Int64(s.inflight))),
+                 ("messages_sent", .integer(Int64(s.messagesSent))),
+                 ("events_produced", .integer(Int64(s.eventsProduced))),
+                 ("events_delivered", .integer(Int64(s.eventsDelivered))),
+                 ("events_dropped", .integer(Int64(s.eventsDropped))),
+                 ("snapshots_dropped", .integer(Int64(s.snapshotsDropped)))])
     }
 }

@@ -19,3 +19,14 @@ public func pollDescriptor(_ fd: Int32, for events: PollEvents, timeoutMilliseco
     return retryingOnInterrupt { poll(&entry, 1, timeoutMilliseconds) }
         .map { $0 == 0 ? PollEvents() : PollEvents(rawValue: entry.revents) }
 }
+
+/// Waits up to `timeoutMilliseconds` for any of `watched` (fd, events); returns what each got,
+/// in the same order (empty on timeout). A negative fd is ignored, as poll(2) does.
+/// The corresponding C function is `poll`.
+public func pollDescriptors(_ watched: [(fd: Int32, events: PollEvents)], timeoutMilliseconds: Int32)
+    -> Result<[PollEvents], Errno> {
+    var entries = watched.map { pollfd(fd: $0.fd, events: $0.events.rawValue, revents: 0) }
+    let count = nfds_t(entries.count)
+    return retryingOnInterrupt { entries.withUnsafeMutableBufferPointer { poll($0.baseAddress, count, timeoutMilliseconds) } }
+        .map { _ in entries.map { PollEvents(rawValue: $0.revents) } }
+}

@@ -62,6 +62,7 @@ enum ClientRender {
                     + text(l["state"]) + "\n"
             }
         }
+        if let m = o["mqtt"]?.objectValue { out += mqtt(m) }
         let faults = o["faults"]?.arrayValue ?? []
         if !faults.isEmpty {
             out += "\nfaults (the rest keeps running):\n"
@@ -72,6 +73,17 @@ enum ClientRender {
         }
         if let e = o["reload_error"]?.stringValue { out += "last reload failed:\n" + e + "\n" }
         if let e = o["last_error"]?.stringValue { out += "last error: " + e + "\n" }
+        return out
+    }
+
+    /// `mqtt: 127.0.0.1:1883 connected (device 3f…)` and its counters.
+    static func mqtt(_ m: JSONObject) -> String {
+        var out = "\nmqtt: " + text(m["broker"]) + " " + text(m["state"]) + " (device " + text(m["device_id"]) + ")\n"
+        out += "  connects " + text(m["connects"]) + ", retries " + text(m["retries"]) + ", queued " + text(m["queued"])
+            + ", in flight " + text(m["inflight"]) + ", sent " + text(m["messages_sent"]) + "\n"
+        out += "  events produced " + text(m["events_produced"]) + ", delivered " + text(m["events_delivered"])
+            + ", dropped " + text(m["events_dropped"]) + "\n"
+        if let e = m["last_error"]?.stringValue { out += "  last error: " + e + "\n" }
         return out
     }
 

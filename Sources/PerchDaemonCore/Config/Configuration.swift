@@ -23,6 +23,8 @@ public struct Configuration: Equatable, Sendable {
     public var actions: [ActionConfig] = []
     public var gpioInputs: [GpioInputConfig] = []
     public var web = WebConfig()
+    /// `[mqtt]`; nil: no broker.
+    public var mqtt: MQTTConfig? = nil
 
     /// Kept so overrides applied later are validated like the file's own lines.
     var document: ConfigDocument
@@ -124,6 +126,7 @@ public struct Configuration: Equatable, Sendable {
             case "rule": if let r = RuleSections.rule(&reader) { configuration.rules.append(r) }
             case "action": if let a = RuleSections.action(&reader) { configuration.actions.append(a) }
             case "gpio-input": if let g = RuleSections.gpioInput(&reader) { configuration.gpioInputs.append(g) }
+            case "mqtt": configuration.mqtt = MQTTSection.read(&reader)
             default: break  // the lexer admits only known kinds
             }
             diagnostics += reader.diagnostics

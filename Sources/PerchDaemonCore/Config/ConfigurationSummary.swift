@@ -42,6 +42,11 @@ extension Configuration {
                      + (socket.group.map { " group " + $0 } ?? ""))
         lines.append("web: " + (web.listen.map { "listening on " + $0.description + (web.tokenFile == nil ? " (no token)" : " (token from " + web.tokenFile! + ")") } ?? "Unix socket only")
                      + ", MJPEG at most " + String(web.streamFramesPerSecond) + " fps, JPEG quality " + String(web.jpegQuality))
+        if let mqtt {
+            lines.append("mqtt: " + mqtt.broker + (mqtt.tls ? " (TLS)" : "") + (mqtt.username.map { " as " + $0 } ?? "")
+                         + ", topics " + mqtt.topicPrefix + "/…, discovery " + mqtt.discoveryPrefix + "/…, "
+                         + String(publishedLabels.count) + " labels, snapshot " + (mqtt.snapshot ? "on" : "off"))
+        }
         lines.append("log level: " + daemon.logLevel.name + ", event buffer " + String(daemon.eventBuffer)
                      + ", frame queue " + String(daemon.frameQueue))
         var text = ""

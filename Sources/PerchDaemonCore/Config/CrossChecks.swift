@@ -25,6 +25,7 @@ struct CrossChecks {
         checkModelInputs()
         checkRules()
         checkGpio()
+        checkMQTT()
     }
 
     private mutating func checkSourceNames() {
@@ -109,6 +110,18 @@ struct CrossChecks {
             } else {
                 owners.append((line, section.header, section.origin, kind, name))
             }
+        }
+    }
+
+    /// Every label `[mqtt] labels` names must be a rule or an event-mode GPIO input.
+    private mutating func checkMQTT() {
+        guard let labels = configuration.mqtt?.labels else { return }
+        let known = declared("rule") + configuration.gpioInputs.filter { $0.role == .event }
+            .map { GpioInputConfig.eventModel + "." + $0.name }
+        for label in labels where !known.contains(label) {
+            report("mqtt", nil, key: "labels", "unknown label " + quoted(label) + didYouMean(label, among: known)
+                   + (known.isEmpty ? "; no [rule] or event-mode [gpio-input] is configured"
+                                    : "; rules and event inputs are " + joinedList(known)))
         }
     }
 }

@@ -8,6 +8,8 @@ public final class RuleEngine: @unchecked Sendable {
     /// Per model, its rules in configuration order.
     private var rules: [String: [LabelRule]] = [:]
     private var gpioActive: [String: Bool] = [:]
+    /// Rules switched off (by name, `MODEL.LABEL`): they see no scores until switched on.
+    private var disabled: Set<String> = []
 
     public init(rules configs: [RuleConfig], bus: EventBus) {
         self.bus = bus
@@ -22,7 +24,7 @@ public final class RuleEngine: @unchecked Sendable {
         let changes = lock.withLock { () -> [(label: String, state: EventState, score: Float)] in
             guard var modelRules = rules[model] else { return [] }
             var changes: [(label: String, state: EventState, score: Float)] = []
-            for i in modelRules.indices {
+            for i in modelRules.indices where !disabled.contains(modelRules[i].config.name) {
                 let label = modelRules[i].config.label
                 guard let index = labels.firstIndex(of: label), index < scores.count else { continue }
                 if let change = modelRules[i].update(score: scores[index], time: time) {
@@ -50,6 +52,34 @@ public final class RuleEngine: @unchecked Sendable {
         return bus.publish(time: time, model: GpioInputConfig.eventModel, label: name,
                            state: active ? .start : .end, score: active ? 1 : 0)
     }
+
+    /// Switches the rule `name` (`MODEL.LABEL`) on or off. Switching off a rule in an episode
+    /// ends it (an end event with its last average), so ON never outlives the rule. Returns
+    /// nil when no rule has that name.
+    public func setEnabled(_ name: String, _ enabled: Bool, time: Int64) -> (changed: Bool, end: Event?)? {
+        let outcome = lock.withLock { () -> (changed: Bool, end: (model: String, label: String, score: Float)?)? in
+            guard let model = rules.first(where: { $0.value.contains { $0.config.name == name } })?.key,
+                  var modelRules = rules[model], let i = modelRules.firstIndex(where: { $0.config.name == name })
+            else { return nil }
+            let wasEnabled = !disabled.contains(name)
+            guard wasEnabled != enabled else { return (false, nil) }
+            if enabled {
+                disabled.remove(name)
+                return (true, nil)
+            }
+            disabled.insert(name)
+            let rule = modelRules[i]
+            modelRules[i] = LabelRule(rule.config)  // starts afresh when switched on again
+            rules[model] = modelRules
+            return (true, rule.isActive ? (model, rule.config.label, rule.average) : nil)
+        }
+        guard let outcome else { return nil }
+        let end = outcome.end.map { bus.publish(time: time, model: $0.model, label: $0.label, state: .end, score: $0.score) }
+        return (outcome.changed, end)
+    }
+
+    /// Whether the rule `name` (`MODEL.LABEL`) is switched on.
+    public func isEnabled(_ name: String) -> Bool { lock.withLock { !disabled.contains(name) } }
 
     /// Whether `model.label`'s rule is in an episode now.
     public func isActive(model: String, label: String) -> Bool {
