@@ -25,4 +25,18 @@ final class StatusRenderTests: XCTestCase {
         let microphone = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("  microphone") }, text)
         XCTAssertFalse(lines[microphone + 1].hasPrefix("      "), "a healthy source gets no counters line:\n" + text)
     }
+
+    /// Each model's kernel path and thread count, in `perch status` and `perch models`.
+    func testModelsShowKernelPathAndThreads() throws {
+        let status = try render("""
+            {"version": "0.1.0", "uptime_seconds": 1, "config": "c", "socket": "s", "sources": [],
+             "models": [{"name": "av", "inferences": 7, "frames_dropped": 0, "kernel_path": "neon-sdot", "threads": 4}]}
+            """)
+        XCTAssertTrue(status.contains("  av          inferences 7        frames dropped 0     neon-sdot, 4 threads\n"), status)
+        let models = ClientRender.models(try JSONParser(parseDouble: { Double($0) }).parse("""
+            {"models": [{"name": "av", "file": "m.tflite", "rate": 2, "macs": 100, "kernel_path": "neon-smull",
+              "threads": 1, "inputs": [], "labels": []}]}
+            """))
+        XCTAssertTrue(models.hasPrefix("av: m.tflite, 2/s, 100 MACs, neon-smull, 1 thread\n"), models)
+    }
 }

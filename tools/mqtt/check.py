@@ -334,21 +334,27 @@ def main_run(tmp):
     check("perchd reconnects after the outage", bool(back), json.dumps(mqtt_status(sock)))
     redisc = wait_for(lambda: len([m for m in sub.messages() if m["topic"].endswith("/config")]) >= n_configs + len(configs), 30)
     check("after the outage: discovery and states republished", redisc)
-    wait_for(lambda: mqtt_status(sock).get("queued") == 0 and mqtt_status(sock).get("inflight") == 0, 20)
-    time.sleep(2)
-    after = mqtt_status(sock)
+    # The demo never stops producing events, so the counters are read at one point and the
+    # subscriber's record a few seconds later: everything produced by then must have arrived
+    # (in this config every event is published, so produced = the seqs 1..produced) or be
+    # counted as dropped.
+    time.sleep(3)
+    at = mqtt_status(sock)
+    time.sleep(4)
     evs = events_seen(sub)
     seqs = [e["seq"] for e in evs]
-    produced, delivered, dropped = after["events_produced"], after["events_delivered"], after["events_dropped"]
-    outage = [e for e in evs if e["time_ms"] / 1000 >= outage_start and e["time_ms"] / 1000 <= outage_start + 10.5]
-    info("outage: %d events produced during the 10 s, %d of them reached the subscriber; totals produced %d, delivered %d, "
-         "dropped %d, queued %d, in flight %d" % (produced_in_outage, len(outage), produced, delivered, dropped,
-                                                   after["queued"], after["inflight"]))
-    check("outage: every event delivered or counted as dropped (produced %d = delivered %d + dropped %d)"
-          % (produced, delivered, dropped), produced == delivered + dropped + after["queued"] + after["inflight"])
+    produced, delivered, dropped = at["events_produced"], at["events_delivered"], at["events_dropped"]
+    outage = [e for e in evs if outage_start <= e["time_ms"] / 1000 <= outage_start + 10.5]
+    missing = sorted(set(range(1, produced + 1)) - set(seqs))
+    info("outage: %d events produced during the 10 s, %d of them reached the subscriber; counters then: produced %d, "
+         "delivered %d, dropped %d, queued %d, in flight %d; the subscriber had seqs 1..%d, %d missing"
+         % (produced_in_outage, len(outage), produced, delivered, dropped, at["queued"], at["inflight"],
+            max(seqs) if seqs else 0, len(missing)))
+    check("outage: every event produced arrived or was counted as dropped (produced %d, missing %d, dropped %d)"
+          % (produced, len(missing), dropped), len(missing) == dropped and delivered + dropped <= produced, str(missing[:10]))
     dupes = len(seqs) - len(set(seqs))
     check("outage: the subscriber saw each event once, in order (%d events, %d duplicates)" % (len(seqs), dupes),
-          seqs == sorted(set(seqs)) and len(set(seqs)) == delivered)
+          seqs == sorted(set(seqs)))
     rss = rss_kib(p.pid)
     info("perchd --demo with MQTT: VmRSS %s KiB" % rss)
 
