@@ -12,7 +12,7 @@ final class DaemonKernelPathTests: XCTestCase {
     /// the daemon's own helper.
     var expectedPath: String {
         let cpu = CPUFeatures.detect()
-        return KernelPath.best(hwcap: cpu.hwcap, x86AVX512VNNI: cpu.x86AVX512VNNI).name
+        return KernelPath.best(hwcap: cpu.hwcap, x86AVX512VNNI: cpu.x86AVX512VNNI, x86AVX2: cpu.x86AVX2).name
     }
 
     func model(_ daemon: DaemonProcess, _ target: String) throws -> JSONObject {
