@@ -63,9 +63,10 @@ install -m 755 "$repo/Tests/vm/guest-systemd.sh" "$share/guest-systemd.sh"
 echo "DEB=$(basename "$deb")" > "$share/env"
 
 console=$vm_cache/console-systemd-$arch.log
+rm -f "$console"
 echo "$name: booting $(cat "$root/.kver") with systemd as PID 1 under TCG" >&2
 boot=$(date +%s)
-"$repo/Tests/vm/systemd-boot.sh" "$arch" "$root" "$initrd" "$image" "$share" "$console" "${PERCH_VM_TIMEOUT:-1200}" &
+"$repo/Tests/vm/systemd-boot.sh" "$arch" "$root" "$initrd" "$image" "$share" "$console" "${PERCH_VM_TIMEOUT:-2400}" &
 qemu=$!
 # Follow the console while the VM runs.
 tail -n +1 -F "$console" 2> /dev/null | grep --line-buffered -E "^(vm-|  \| )" &
