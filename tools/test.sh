@@ -157,7 +157,7 @@ done
 # restart, sandbox, GPIO release on stop, upgrade, remove, purge. Cost, measured on this
 # 2-core machine at load 22-27 (five other builds): packaging 15 s; the root image once per
 # cache (a clean CI clone: every run) 85 s of mmdebstrap downloads + 2,430 s of first boot
-# (dpkg under TCG, ~8 min of CPU); the checks 20-25 min (~10 min of CPU). On an idle CI
+# (dpkg under TCG, ~8 min of CPU); the checks 2,284 s of VM (~7 min of CPU). On an idle CI
 # machine expect roughly the CPU times. x86_64 costs about the same again:
 # PERCH_SYSTEMD_VM_ARCHS="aarch64 x86_64" runs both.
 for arch in ${PERCH_SYSTEMD_VM_ARCHS-aarch64}; do   # PERCH_SYSTEMD_VM_ARCHS="aarch64 x86_64", or "" to skip
