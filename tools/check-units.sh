@@ -10,7 +10,7 @@ perchd=$(cd "$(dirname "$perchd")" && pwd)/$(basename "$perchd")
 command -v systemd-analyze >/dev/null || { echo "check-units: systemd-analyze not found" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-sed "s|^ExecStart=/usr/local/bin/perchd|ExecStart=$perchd|" "$repo/systemd/perchd.service" > "$tmp/perchd.service"
+sed "s|^ExecStart=/usr/bin/perchd|ExecStart=$perchd|" "$repo/systemd/perchd.service" > "$tmp/perchd.service"
 cp "$repo/systemd/perchd.socket" "$tmp/perchd.socket"
 failed=0
 if out=$(systemd-analyze verify "$tmp/perchd.service" "$tmp/perchd.socket" 2>&1) && [ -z "$out" ]; then

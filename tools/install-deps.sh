@@ -21,6 +21,8 @@ packages=(
   python3                                  # tools/load: the load-test clients (stdlib only)
   chromium                                 # tools/view: the live view in a real (headless) browser
   util-linux                               # setpriv, mount: PerchDaemonTests run clients as other users, fill a tmpfs
+  # cross/package.sh and Tests/vm/systemd.sh: the .deb and the systemd VM's Debian root image
+  dpkg-dev lintian mmdebstrap e2fsprogs
 )
 
 missing=()
