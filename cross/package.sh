@@ -57,7 +57,7 @@ cp -r "$repo/models/perch-av/demo" "$stage/usr/share/perch/models/perch-av/"
 install -m 644 "$repo/config/demo.conf" "$stage/usr/share/perch/config/"
 install -m 644 "$repo/config/package.conf" "$stage/etc/perch/perchd.conf"
 
-# systemd/: units and drop-ins to /usr/lib/systemd/system, *.sysusers to sysusers.d,
+# systemd/: units to /usr/lib/systemd/system, drop-ins to /usr/share/perch/systemd, *.sysusers to sysusers.d,
 # *.rules to udev. Anything else is refused, so nothing is left out unnoticed.
 units=() start_units=()
 for file in "$repo"/systemd/*; do
@@ -69,9 +69,11 @@ for file in "$repo"/systemd/*; do
       # goes after its socket so the socket exists when the daemon starts.
       if grep -q '^\[Install\]' "$file"; then units+=("$name"); fi ;;
     *.d)
+      # Drop-ins are opt-in (web.conf and mqtt.conf open TCP): shipped as examples, never
+      # active by default; the docs say to copy one to /etc/systemd/system/perchd.service.d/.
       [ -d "$file" ] || die "systemd/$name is not a drop-in directory"
       for dropin in "$file"/*.conf; do
-        [ -e "$dropin" ] && install -D -m 644 "$dropin" "$stage/usr/lib/systemd/system/$name/$(basename "$dropin")"
+        [ -e "$dropin" ] && install -D -m 644 "$dropin" "$stage/usr/share/perch/systemd/$name/$(basename "$dropin")"
       done ;;
     *.sysusers) install -D -m 644 "$file" "$stage/usr/lib/sysusers.d/${name%.sysusers}.conf" ;;
     *.rules) install -D -m 644 "$file" "$stage/usr/lib/udev/rules.d/$name" ;;
