@@ -205,7 +205,23 @@ done
 # (dpkg under TCG, ~8 min of CPU); the checks 2,284 s of VM (~7 min of CPU). On an idle CI
 # machine expect roughly the CPU times. x86_64 costs about the same again:
 # PERCH_SYSTEMD_VM_ARCHS="aarch64 x86_64" runs both.
-for arch in ${PERCH_SYSTEMD_VM_ARCHS-aarch64}; do   # PERCH_SYSTEMD_VM_ARCHS="aarch64 x86_64", or "" to skip
+# Not yet a default step: it has passed 59 of 60 checks once on a loaded machine (the one
+# failure since fixed, not yet re-run), and a clean clone pays the cold root image each time.
+# The packages themselves are built and linted on every run (below).
+for arch in aarch64 x86_64; do
+  step "Debian package ($arch): cross/package.sh, lintian"
+  start=$(date +%s)
+  if [ -x ".build-$arch/release/perchd" ]; then
+    cross/package.sh "$arch" > "$logs/package-$arch.log" 2>&1
+    status=$?
+    grep -E "^package: |^lintian: [0-9]+ errors" "$logs/package-$arch.log"
+    record "Debian package $arch ($(( $(date +%s) - start )) s)" "$status"
+    [ "$status" -eq 0 ] && passed=$((passed + 1))
+  else
+    record "Debian package $arch (no embedded $arch build to package)" 1
+  fi
+done
+for arch in ${PERCH_SYSTEMD_VM_ARCHS-}; do   # PERCH_SYSTEMD_VM_ARCHS="aarch64 x86_64" runs the VM checks
   step "Debian package and systemd VM ($arch)"
   start=$(date +%s)
   if [ -x ".build-$arch/release/perchd" ]; then
