@@ -52,6 +52,11 @@ if targetArch == "x86_64" {
 }
 // x86_64 micro-kernels for AVX2 (`vpmaddwd` on sign-extended int16): the only module compiled
 // for x86-64-v3, chosen at run time from CPUID when AVX-512 VNNI is missing.
+// The name matters: in embedded mode every module carries weak copies of the Swift runtime
+// (swift_allocObject, swift_release...) built with its own -march, and the linker keeps the
+// first, in the objects' order, which is the targets' names sorted. PerchVNNI and PerchX86AVX2
+// sort after the baseline modules; a name sorting before PerchDaemon put BMI2 instructions in
+// the runtime and the x86_64 build died on CPUs without AVX2 (Nehalem under qemu).
 var avx2Settings = swiftSettings
 if targetArch == "x86_64" {
     avx2Settings += [.unsafeFlags(["-Xcc", "-march=x86-64-v3"]), .define("PERCH_AVX2")]
@@ -76,10 +81,10 @@ var targets: [Target] = [
     .target(name: "PerchNEON", swiftSettings: swiftSettings),
     .target(name: "PerchSDot", swiftSettings: sdotSettings),
     .target(name: "PerchVNNI", swiftSettings: vnniSettings),
-    .target(name: "PerchAVX2", swiftSettings: avx2Settings),
+    .target(name: "PerchX86AVX2", swiftSettings: avx2Settings),
     // The int8 TFLite runtime: flatbuffer reader, planner, interpreter, kernels. Stdlib only
     // (plus the micro-kernel modules above, which are too).
-    .target(name: "PerchRuntime", dependencies: ["PerchNEON", "PerchSDot", "PerchVNNI", "PerchAVX2"],
+    .target(name: "PerchRuntime", dependencies: ["PerchNEON", "PerchSDot", "PerchVNNI", "PerchX86AVX2"],
             swiftSettings: runtimeSettings),
     // What devices hand to frontends: pixel formats, images, and the WAV/BMP/PGM/PPM file
     // readers. Stdlib only; both sides depend on it, neither on the other.

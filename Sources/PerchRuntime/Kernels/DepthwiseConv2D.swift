@@ -53,7 +53,7 @@ final class DepthwiseConv2DKernel: Kernel {
     /// pixels per 16 lanes: each tap's weights, the offsets and the output stage repeated twice.
     let pairs8: (filter: OwnedBuffer<Int8>, offsets: OwnedBuffer<Int32>, stage: GemmOutputStage)?
     /// On `.avx2`, layers of 16·n channels or 8 (multiplier 1, or one input channel) run
-    /// PerchAVX2's `vpmaddwd` rows on this lane-ordered copy of filter and output stage.
+    /// PerchX86AVX2's `vpmaddwd` rows on this lane-ordered copy of filter and output stage.
     let avx2: AVX2DepthwiseWeights?
     /// The interpreter's threads and the parts the in-image path's output rows are cut into
     /// (1: not split; the bounds-checked paths never are). No per-thread scratch is needed.

@@ -85,7 +85,7 @@ func perchAVX2DepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, pixels: 
                            table: UnsafePointer<Int32>, stride: Int,
                            outputZeroPoint: Int32, min: Int32, max: Int32)
 
-/// PerchAVX2 (x86-64-v3), by symbol name for the same reason as PerchSDot.
+/// PerchX86AVX2 (x86-64-v3), by symbol name for the same reason as PerchSDot.
 enum AVX2Kernels {
     static var available: Bool { perchAVX2Available() }
 

@@ -13,7 +13,7 @@ import PerchNEON
 /// - `.vnni`: panels of 16 channels; for every 4 depths 16 channels × 4 depths as unsigned
 ///   bytes w + 128 (the operand of one `vpdpbusd`), padding 0. K padded to 4.
 /// - `.avx2`: panels of 8 channels; for every 8 depths 4 groups of 16 bytes, group g =
-///   channel g's 8 depths then channel g + 4's (PerchAVX2 sums them with `vphaddd` into
+///   channel g's 8 depths then channel g + 4's (PerchX86AVX2 sums them with `vphaddd` into
 ///   channel order). K padded to 8.
 final class PackedWeights {
     let path: KernelPath

@@ -1,4 +1,4 @@
-/// A depthwise filter and output stage in the lane order of PerchAVX2's depthwise row
+/// A depthwise filter and output stage in the lane order of PerchX86AVX2's depthwise row
 /// (`perch_avx2_depthwise_row`), made once at prepare on the `.avx2` path.
 ///
 /// The kernel puts two taps' int16 inputs side by side (`vpunpcklwd`/`vpunpckhwd`, inside
