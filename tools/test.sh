@@ -159,11 +159,16 @@ for arch in x86_64 aarch64; do
     status=$?
     grep -E "^FAIL" "$logs/default-models-$arch-$cpu.log" | head -20
     count_summary "$label shipped models (models/), perch model run" "$logs/default-models-$arch-$cpu.log" "$status"
-    # The single-operator models made by tools/opmodels (oracle: TFLite Micro), same check.
-    tools/check-models.sh "${runner}$out/perch" Tests/PerchRuntimeTests/OpModels > "$logs/opmodels-$arch-$cpu.log" 2>&1
+    # The single-operator models made by tools/opmodels (oracle: TFLite Micro), same check
+    # (not on the emulated Nehalem: 618 runs under qemu cost minutes; the reference and
+    # shipped models above run its portable kernels there).
+    [ "$cpu" = Nehalem ] && continue_opmodels=0 || continue_opmodels=1
+    [ "$continue_opmodels" = 1 ] && tools/check-models.sh "${runner}$out/perch" Tests/PerchRuntimeTests/OpModels > "$logs/opmodels-$arch-$cpu.log" 2>&1
     status=$?
-    grep -E "^FAIL" "$logs/opmodels-$arch-$cpu.log" | head -20
-    count_summary "$label op models, perch model run" "$logs/opmodels-$arch-$cpu.log" "$status"
+    if [ "$continue_opmodels" = 1 ]; then
+      grep -E "^FAIL" "$logs/opmodels-$arch-$cpu.log" | head -20
+      count_summary "$label op models, perch model run" "$logs/opmodels-$arch-$cpu.log" "$status"
+    fi
     # Multi-threaded inference must give the same bytes: the reference models on 4 threads
     # (aarch64 with dotprod, as a Raspberry Pi 5's four cores) and on 3 (x86_64).
     threads=
