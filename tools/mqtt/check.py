@@ -365,6 +365,7 @@ def main_run(tmp):
     check("kill -9 perchd: status offline from the will", will)
     sub.stop()
     if LOG_DIR:
+        os.makedirs(LOG_DIR, exist_ok=True)
         import shutil
         shutil.copy(sub.path, os.path.join(LOG_DIR, "mqtt-subscriber.log"))
         shutil.copy(log, os.path.join(LOG_DIR, "mqtt-perchd.log"))
