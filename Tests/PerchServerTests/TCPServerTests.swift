@@ -9,7 +9,15 @@ import XCTest
 /// The server on a TCP listener ([web]): requests say they came over TCP, carry no peer
 /// credentials, and a stream reports what its client has not read yet.
 final class TCPServerTests: XCTestCase {
-    final class Box: @unchecked Sendable { var stream: ResponseStream? }
+    /// Hands the handler's stream (made on the server's loop thread) to the test thread.
+    final class Box: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: ResponseStream?
+        var stream: ResponseStream? {
+            get { lock.lock(); defer { lock.unlock() }; return value }
+            set { lock.lock(); value = newValue; lock.unlock() }
+        }
+    }
 
     func connect(_ port: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

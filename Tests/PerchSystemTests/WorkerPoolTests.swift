@@ -3,21 +3,31 @@ import XCTest
 
 /// Records which chunks ran and on which lanes; each chunk writes only its own slot.
 final class ChunkRecorder: PoolWork, @unchecked Sendable {
-    var runs: [Int]
-    var lanes: [Int]
+    // Raw buffers, not arrays: chunks on different threads write different slots, and a
+    // Swift array property would make each write an access of the whole array.
+    private let runSlots: UnsafeMutableBufferPointer<Int>
+    private let laneSlots: UnsafeMutableBufferPointer<Int>
     let threads: Int
     init(chunks: Int, threads: Int) {
-        runs = Array(repeating: 0, count: chunks)
-        lanes = Array(repeating: -1, count: chunks)
+        runSlots = .allocate(capacity: chunks)
+        runSlots.initialize(repeating: 0)
+        laneSlots = .allocate(capacity: chunks)
+        laneSlots.initialize(repeating: -1)
         self.threads = threads
     }
+    deinit {
+        runSlots.deallocate()
+        laneSlots.deallocate()
+    }
+    var runs: [Int] { Array(runSlots) }
+    var lanes: [Int] { Array(laneSlots) }
     func runChunk(_ chunk: Int, lane: Int) {
-        runs[chunk] += 1
-        lanes[chunk] = lane
+        runSlots[chunk] += 1
+        laneSlots[chunk] = lane
         // A little work, so chunks overlap in time.
         var x = UInt64(chunk)
         for _ in 0..<2000 { x = x &* 6364136223846793005 &+ 1442695040888963407 }
-        if x == 42 { runs[chunk] += 1000 }
+        if x == 42 { runSlots[chunk] += 1000 }
     }
 }
 
