@@ -40,7 +40,10 @@ version=$(sed -n 's/.*static let string = "\([^"]*\)".*/\1/p' "$repo/Sources/Per
 runner=()
 [ "$arch" = aarch64 ] && runner=("$repo/cross/run.sh")
 if [ "$arch" = x86_64 ] || command -v qemu-aarch64-static > /dev/null; then
-  said=$("${runner[@]}" "$out/perchd" --version 2>&1 | head -1)
+  # Standard output only (cross/run.sh says on stderr whether the sysroot is up to date);
+  # the first line, without a pipe into head (a SIGPIPE would end the script).
+  said=$("${runner[@]}" "$out/perchd" --version 2>/dev/null)
+  said=${said%%$'\n'*}
   [ "$said" = "perchd $version ($arch, embedded)" ] ||
     die "$out/perchd --version says \"$said\", Version.swift says $version: rebuild"
 fi
