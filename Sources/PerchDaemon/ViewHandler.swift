@@ -24,7 +24,11 @@ enum ViewHandler {
             return audio(query, state.current)
         case .snapshot, .stream:
             guard let liveView else { return .response(.error(.serviceUnavailable, "the live view could not start")) }
-            let overlay = HTTPQuery.value("overlay", in: query) == "1"
+            let overlayText = HTTPQuery.value("overlay", in: query)
+            guard overlayText == nil || overlayText == "0" || overlayText == "1" else {
+                return .response(.error(.badRequest, "overlay must be 0 or 1, not '" + overlayText! + "'"))
+            }
+            let overlay = overlayText == "1"
             let camera: CameraWorker
             switch liveView.camera(HTTPQuery.value("camera", in: query)) {
             case .success(let c): camera = c
@@ -41,8 +45,10 @@ enum ViewHandler {
             let limit = state.current.configuration.web.streamFramesPerSecond
             var fps = limit
             if let text = HTTPQuery.value("fps", in: query) {
-                guard let asked = Int(text), asked >= 1 else {
-                    return .response(.error(.badRequest, "fps must be a whole number from 1 to " + String(limit) + ", not '" + text + "'"))
+                // Up to 1000 is taken and held to the limit; the document says so.
+                guard let asked = Int(text), asked >= 1, asked <= 1000 else {
+                    return .response(.error(.badRequest, "fps must be a whole number from 1 to 1000 (sent at most "
+                                                         + String(limit) + " a second), not '" + text + "'"))
                 }
                 fps = min(asked, limit)
             }

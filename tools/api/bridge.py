@@ -5,7 +5,8 @@ speak only TCP (schemathesis).
     tools/api/bridge.py SOCKET PORT [--stream-seconds 1]
 
 Each TCP connection gets its own Unix connection; the bytes go through unchanged in both
-directions. One exception: an event stream (a chunked application/x-ndjson response) never
+directions. One exception: an event stream (a chunked application/x-ndjson response) or an MJPEG stream
+(multipart/x-mixed-replace) never
 ends by itself, so after --stream-seconds the bridge ends it with HTTP's last chunk and closes
 the connection: the client reads a complete response holding the lines sent so far. To know
 where responses start, the bridge follows the requests' framing (Content-Length); a request
@@ -154,7 +155,7 @@ class Connection:
                     continue
                 if fields.get("transfer-encoding", "").lower() == "chunked":
                     deadline = None
-                    if fields.get("content-type", "").startswith("application/x-ndjson"):
+                    if fields.get("content-type", "").startswith(("application/x-ndjson", "multipart/x-mixed-replace")):
                         deadline = time.monotonic() + self.stream_seconds
                     if not self.chunks(reader, deadline):
                         return
