@@ -22,10 +22,10 @@ modules_for() {
     json) echo "PerchJSON PerchSystem" ;;
     http) echo "PerchHTTP PerchJSON" ;;
     config) echo "PerchDaemonCore PerchSystem" ;;
-    model) echo "PerchRuntime PerchNEON PerchSDot PerchVNNI" ;;
+    model) echo "PerchRuntime PerchNEON PerchSDot PerchVNNI PerchX86AVX2" ;;
     media) echo "PerchMedia" ;;
     # The whole daemon core: its modules' objects, CPerchSystem's and the C libraries.
-    api) echo "PerchDaemon PerchServer PerchHTTP PerchJSON PerchDaemonCore PerchDevices PerchFrontends PerchMedia PerchRuntime PerchNEON PerchSDot PerchVNNI PerchSystem" ;;
+    api) echo "PerchDaemon PerchServer PerchHTTP PerchJSON PerchDaemonCore PerchDevices PerchFrontends PerchMedia PerchJPEG PerchMQTT PerchRuntime PerchNEON PerchSDot PerchVNNI PerchX86AVX2 PerchSystem" ;;
     *) echo "unknown fuzz target: $1 (json, http, config, model, media, api)" >&2; return 1 ;;
   esac
 }
@@ -51,6 +51,11 @@ for target in "${targets[@]}"; do
     [ "$module" = PerchSystem ] && needs_c=1
   done
   link=()
+  # System-library modules (module maps only, no objects): their headers and libraries.
+  case " $modules " in *" PerchJPEG "*)
+    link+=(-Xcc -fmodule-map-file="$repo/Sources/CPerchJPEG/module.modulemap" -lturbojpeg) ;; esac
+  case " $modules " in *" PerchMQTT "*)
+    link+=(-Xcc -fmodule-map-file="$repo/Sources/CPerchMQTT/module.modulemap" -lmosquitto) ;; esac
   if [ $needs_c -eq 1 ]; then
     # PerchSystem's C shims and the libraries they call.
     objects+=("$scratch"/release/CPerchSystem.build/*.o)
