@@ -279,8 +279,8 @@ count_summary "schemathesis ($(( $(date +%s) - start )) s)" "$logs/schemathesis.
 # within 5 s, restart without duplicates, a failed camera as a fault, no console errors) and
 # writes screenshots to .build-logs/view/; plain clients check 403/401, snapshots and MJPEG
 # parts (djpeg) and six viewers (RSS bounded). Figures are printed, not checked. Bounded by
-# timeout 300. Measured 102 s with --viewer-seconds 10 and the host debug perchd on the 2 shared
-# cores at load ~23; the default 15 s windows add 10 s (docs/live-view.md).
+# timeout 300. Measured 67 s with the embedded x86_64 perchd at load ~2 (102 s with the host
+# debug perchd and 10 s windows at load ~23; docs/live-view.md).
 step "live view in headless chromium (tools/view/run.py)"
 start=$(date +%s)
 if [ -x .build-x86_64/release/perchd ]; then

@@ -303,7 +303,8 @@ function every(ms, fn) {
 }
 every(1000, async () => { view.status = await api("/v1/status"); renderStatus(view.status); });
 every(1000, async () => { await loadModels(); });
-every(250, async () => { if (!view.models.length) return; renderResults((await api("/v1/results/latest")).results); });
+// 100 ms: a model at 4-10 inferences/s is never shown more than one inference late.
+every(100, async () => { if (!view.models.length) return; renderResults((await api("/v1/results/latest")).results); });
 every(200, pollAudio);
 followEvents();
 """#
