@@ -76,6 +76,7 @@ enum StatusJSON {
             ("socket_bind_failures", .integer(Int64(socketBind.failures))),
             ("socket_bind_error", optional(socketBind.error)),
             ("mqtt", state.mqtt.map { mqtt($0.snapshot) } ?? .null),
+            ("record", pipeline.recorder.map { RecordHandler.status($0) } ?? .null),
             ("faults", .array(Faults.current(state).map { f in
                 .object([("component", .string(f.component)), ("message", .string(f.message))])
             })),

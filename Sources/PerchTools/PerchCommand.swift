@@ -20,6 +20,8 @@ public enum PerchCommand {
             + "                        query the running perchd over its socket\n"
             + "  view [--socket PATH] [--port PORT]\n"
             + "                        the live view in a browser: perchd's [web] address, or served here on 127.0.0.1\n"
+            + "  record [--label LABEL] [--seconds N]\n"
+            + "                        perchd saves the camera frame and audio from now into [record]'s directory\n"
             + "  infer FILE --model NAME\n"
             + "                        run a model in perchd on an image (BMP/PPM) or WAV file\n"
             + "  bench MODEL [--runs N] [--json]\n"
@@ -40,7 +42,7 @@ public enum PerchCommand {
             printLine("perch " + PerchVersion.string + " (" + PerchVersion.architecture + ", "
                       + PerchVersion.buildMode + ")")
             return 0
-        case "status", "models", "results", "watch", "infer", "reload", "metrics":
+        case "status", "models", "results", "watch", "infer", "reload", "metrics", "record":
             return ClientCommands.run(command, Array(rest.dropFirst()))
         case "model":
             return ModelCommands.run(Array(rest.dropFirst()))

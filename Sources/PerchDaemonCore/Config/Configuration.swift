@@ -25,6 +25,8 @@ public struct Configuration: Equatable, Sendable {
     public var web = WebConfig()
     /// `[mqtt]`; nil: no broker.
     public var mqtt: MQTTConfig? = nil
+    /// `[record]`; nil: nothing is recorded.
+    public var record: RecordConfig? = nil
 
     /// Kept so overrides applied later are validated like the file's own lines.
     var document: ConfigDocument
@@ -171,6 +173,7 @@ public struct Configuration: Equatable, Sendable {
             case "action": if let a = RuleSections.action(&reader) { configuration.actions.append(a) }
             case "gpio-input": if let g = RuleSections.gpioInput(&reader) { configuration.gpioInputs.append(g) }
             case "mqtt": configuration.mqtt = MQTTSection.read(&reader)
+            case "record": configuration.record = BasicSections.record(&reader)
             default: break  // the lexer admits only known kinds
             }
             diagnostics += reader.diagnostics
