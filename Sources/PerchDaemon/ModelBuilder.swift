@@ -85,32 +85,13 @@ enum ModelBuilder {
             }
         }
         if let metadata = config.metadata {
-            errors += metadataMismatches(metadata, inputs: tensors.map { $0.shape }, outputs: outputs.map { $0.shape })
+            errors += metadata.mismatches(inputs: tensors.map { $0.shape }, outputs: outputs.map { $0.shape })
                 .map { prefix + $0 }
         }
         if !errors.isEmpty { return .failure(PipelineError(errors)) }
         results.setLabels(model: config.name, labels: labels)
         return .success(ModelRunner(config: config, labels: labels, interpreter: interpreter, imageInputs: images,
                                     audioInputs: audios, results: results, rules: rules, stop: stop))
-    }
-
-    /// Where `metadata.json` disagrees with the model it sits beside: `PATH: outputs[1].shape
-    /// is [1, 11]; the model's output 1 is [1, 12]`.
-    static func metadataMismatches(_ metadata: ModelMetadata, inputs: [[Int]], outputs: [[Int]]) -> [String] {
-        var errors: [String] = []
-        for (field, described, actual) in [("inputs", metadata.inputShapes, inputs), ("outputs", metadata.outputShapes, outputs)] {
-            let kind = field == "inputs" ? "input" : "output"
-            if described.count != actual.count {
-                errors.append(metadata.path + ": " + field + " lists " + String(described.count) + "; the model has "
-                              + String(actual.count))
-                continue
-            }
-            for i in 0..<actual.count where described[i] != actual[i] {
-                errors.append(metadata.path + ": " + field + "[" + String(i) + "].shape is " + shapeText(described[i])
-                              + "; the model's " + kind + " " + String(i) + " is " + shapeText(actual[i]))
-            }
-        }
-        return errors
     }
 
     /// The CPU's best path, or `PERCH_KERNEL_PATH`'s; an unusable override is logged and the

@@ -8,6 +8,8 @@ public enum PerchCommand {
             + "  model info MODEL      inputs, outputs, operators, arena bytes, MACs of a .tflite model\n"
             + "  model run MODEL --input FILE... --output FILE...\n"
             + "                        run a model on raw little-endian tensors\n"
+            + "  model install NEW.tflite [--metadata FILE] [--model NAME]\n"
+            + "                        check a model against the running perchd's, put it in place and reload\n"
             + "  audio features WAV --output FILE\n"
             + "                        int8 [frames x 40] micro_speech features of a WAV file\n"
             + "  audio bench           audio feature and resampler throughput\n"

@@ -27,6 +27,24 @@ public struct ModelMetadata: Equatable, Sendable {
         return String(file[...slash]) + "metadata.json"
     }
 
+    /// Where this file disagrees with the model's tensor shapes: `PATH: outputs[1].shape is
+    /// [1, 11]; the model's output 1 is [1, 12]`.
+    public func mismatches(inputs: [[Int]], outputs: [[Int]]) -> [String] {
+        var errors: [String] = []
+        for (field, described, actual) in [("inputs", inputShapes, inputs), ("outputs", outputShapes, outputs)] {
+            let kind = field == "inputs" ? "input" : "output"
+            if described.count != actual.count {
+                errors.append(path + ": " + field + " lists " + String(described.count) + "; the model has " + String(actual.count))
+                continue
+            }
+            for i in 0..<actual.count where described[i] != actual[i] {
+                errors.append(path + ": " + field + "[" + String(i) + "].shape is " + shapeText(described[i])
+                              + "; the model's " + kind + " " + String(i) + " is " + shapeText(actual[i]))
+            }
+        }
+        return errors
+    }
+
     /// Parses the file's bytes; a problem is a message naming the file and the field.
     public static func parse(_ bytes: [UInt8], path: String) -> Result<ModelMetadata, MetadataError> {
         let root: JSONValue
