@@ -22,8 +22,8 @@ enum RecordHandler {
         var label = HTTPQuery.value("label", in: query)
         if label == "" { label = nil }
         switch recorder.request(label: label, seconds: seconds) {
-        case .success:
-            return .json(.object([("recording", .string("queued")), ("label", label.map { .string($0) } ?? .null),
+        case .success(let id):
+            return .json(.object([("recording", .string("queued")), ("id", .integer(Int64(id))), ("label", label.map { .string($0) } ?? .null),
                                   ("seconds", .integer(Int64(seconds))), ("directory", .string(recorder.config.directory))]),
                          status: .accepted)
         case .failure(let error):
@@ -41,6 +41,11 @@ enum RecordHandler {
                         ("saved", .integer(Int64(s.saved))), ("dropped", .integer(Int64(s.dropped))),
                         ("failed", .integer(Int64(s.failed))),
                         ("last_saved", s.lastSaved.map { .string($0) } ?? .null),
-                        ("last_error", s.lastError.map { .string($0) } ?? .null)])
+                        ("last_error", s.lastError.map { .string($0) } ?? .null),
+                        ("requests", .array(s.finished.map { f in
+                            .object([("id", .integer(Int64(f.id))), ("saved", .integer(Int64(f.saved))),
+                                     ("failed", .integer(Int64(f.failed))), ("first", f.first.map { .string($0) } ?? .null),
+                                     ("last", f.last.map { .string($0) } ?? .null)])
+                        }))])
     }
 }

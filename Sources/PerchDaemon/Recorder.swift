@@ -16,6 +16,17 @@ final class Recorder: @unchecked Sendable {
         /// The frame when the job was made: the frame of windows that were already over.
         var frame: CapturedFrame?
         var madeAt: UInt64
+        /// A request's number (0 for events), reported back once all its windows are done.
+        var request: UInt64
+    }
+
+    /// A finished request: what `perch record` waits for.
+    struct Finished {
+        var id: UInt64
+        var saved: Int
+        var failed: Int
+        var first: String?
+        var last: String?
     }
 
     struct Snapshot {
@@ -26,6 +37,8 @@ final class Recorder: @unchecked Sendable {
         var recordings: Int = 0
         var lastSaved: String? = nil
         var lastError: String? = nil
+        /// The last few finished requests, newest last.
+        var finished: [Finished] = []
     }
 
     static let rate = 16_000
@@ -38,6 +51,7 @@ final class Recorder: @unchecked Sendable {
     private let stop: StopFlag
     private let mutex = PthreadMutex()
     private var counters = Snapshot()
+    private var nextRequest: UInt64 = 1
     private var thread: Thread? = nil
 
     init(config: RecordConfig, labels: [String], camera: CameraWorker?, microphone: MicrophoneWorker?, stop: StopFlag) {
@@ -76,25 +90,30 @@ final class Recorder: @unchecked Sendable {
                 before: config.preSeconds, windows: config.preSeconds + config.postSeconds)
     }
 
-    /// `POST /v1/record`: `seconds` windows from now. Returns the job's first window's
-    /// number in the queue, or an error for the client.
-    func request(label: String?, seconds: Int) -> Result<Int, RecordError> {
+    /// `POST /v1/record`: `seconds` windows from now. Returns the request's id (it appears
+    /// in `finished` once every window is saved or failed), or an error for the client.
+    func request(label: String?, seconds: Int) -> Result<UInt64, RecordError> {
         guard config.onDemand else { return .failure(RecordError("on-demand recording is off ([record] on-demand = false)")) }
         if let label, !labels.contains(label) {
             return .failure(RecordError("unknown label '" + label + "'; the labels are " + labels.joined(separator: ", ")))
         }
-        guard enqueue(labels: label.map { [$0] } ?? [], reason: "request", before: 0, windows: seconds) else {
+        let id = mutex.withLock { () -> UInt64 in
+            nextRequest += 1
+            return nextRequest - 1
+        }
+        guard enqueue(labels: label.map { [$0] } ?? [], reason: "request " + String(id), before: 0, windows: seconds,
+                      request: id) else {
             return .failure(RecordError("the recording queue is full (" + String(config.queue) + " waiting); try again"))
         }
-        return .success(seconds)
+        return .success(id)
     }
 
     @discardableResult
-    private func enqueue(labels: [String], reason: String, before: Int, windows: Int) -> Bool {
+    private func enqueue(labels: [String], reason: String, before: Int, windows: Int, request: UInt64 = 0) -> Bool {
         let now = microphone?.raw.totalSamples ?? 0
         let back = UInt64(before * Recorder.rate)
         let job = Job(labels: labels, reason: reason, firstSample: now > back ? now - back : 0, windows: windows,
-                      frame: camera?.latest.newest?.frame, madeAt: now)
+                      frame: camera?.latest.newest?.frame, madeAt: now, request: request)
         if queue.pushIfRoom(job) { return true }
         mutex.withLock { counters.dropped += 1 }
         Log.warning("record: queue full, dropped a recording (" + reason + ")")
@@ -109,6 +128,15 @@ final class Recorder: @unchecked Sendable {
     }
 
     private func save(_ job: Job) {
+        var done = Finished(id: job.request, saved: 0, failed: 0, first: nil, last: nil)
+        defer {
+            if job.request != 0 {
+                mutex.withLock {
+                    counters.finished.append(done)
+                    if counters.finished.count > 16 { counters.finished.removeFirst() }
+                }
+            }
+        }
         for window in 0..<job.windows {
             let first = job.firstSample + UInt64(window * Recorder.rate)
             var audio: [Int16]? = nil
@@ -123,6 +151,7 @@ final class Recorder: @unchecked Sendable {
                 }
                 audio = ring.samples(from: first, count: Recorder.rate)
                 if audio == nil {
+                    done.failed += 1
                     fail(job.reason + ": window " + String(window + 1) + " of audio is not in the ring (the microphone "
                          + "stalled or the queue fell behind)")
                     continue
@@ -139,6 +168,9 @@ final class Recorder: @unchecked Sendable {
                     throw RecordError("cannot use " + config.directory + ": " + error.description)
                 }
                 let name = try store.save(audio: audio, frame: frame, labels: job.labels)
+                done.saved += 1
+                if done.first == nil { done.first = name }
+                done.last = name
                 let (bytes, count) = (store.totalBytes, store.entries.count)
                 mutex.withLock {
                     counters.saved += 1
@@ -148,6 +180,7 @@ final class Recorder: @unchecked Sendable {
                     counters.lastError = nil
                 }
             } catch {
+                done.failed += 1
                 fail(job.reason + ": " + error.message)
             }
         }

@@ -13,7 +13,6 @@ enum RecordCommand {
             StandardStream.error.write("perch record: --seconds must be a whole number from 1 to 30\n")
             return 2
         }
-        let before = try counters(socket)
         var target = "/v1/record?seconds=" + String(count)
         if let label { target += "&label=" + percentEncoded(label) }
         let client = try UnixSocketClient(path: socket)
@@ -21,46 +20,43 @@ enum RecordCommand {
         if response.head.status.code >= 400 {
             return ClientCommands.output(response.head.status.code, response.body, json: json) { _ in "" }
         }
+        guard let reply = ClientCommands.parse(response.body)?.objectValue, let id = reply["id"]?.int64Value else {
+            StandardStream.error.write("perch record: unexpected answer: " + String(decoding: response.body, as: UTF8.self) + "\n")
+            return 1
+        }
+        let directory = reply["directory"]?.stringValue ?? ""
         // Each window is saved once its audio is in: N seconds, plus the writer's time.
         let deadline = MonotonicClock.milliseconds + Int64(count + 15) * 1_000
-        var now = before
-        while MonotonicClock.milliseconds < deadline {
+        var done: JSONObject? = nil
+        var lastError: String? = nil
+        while done == nil && MonotonicClock.milliseconds < deadline {
             MonotonicClock.sleep(milliseconds: 200)
-            now = try counters(socket)
-            if now.saved + now.failed >= before.saved + before.failed + UInt64(count) { break }
+            let status = ClientCommands.parse(try UnixSocketClient(path: socket).request("GET", "/v1/status").body)
+            let record = status?.objectValue?["record"]?.objectValue
+            lastError = record?["last_error"]?.stringValue
+            done = record?["requests"]?.arrayValue?.compactMap { $0.objectValue }.first { $0["id"]?.int64Value == id }
         }
-        let saved = now.saved - before.saved, failed = now.failed - before.failed
+        guard let done else {
+            StandardStream.error.write("perch record: request " + String(id) + " not finished after " + String(count + 15)
+                                       + " s" + (lastError.map { ": " + $0 } ?? "") + "\n")
+            return 1
+        }
+        let saved = done["saved"]?.int64Value ?? 0
+        let first = done["first"]?.stringValue, last = done["last"]?.stringValue
         if json {
-            printLine("{\"saved\":" + String(saved) + ",\"failed\":" + String(failed) + ",\"last_saved\":"
-                      + (now.lastSaved.map { "\"" + $0 + "\"" } ?? "null") + "}")
-        } else {
-            printLine("recorded " + String(saved) + " of " + String(count) + " windows into " + now.directory
-                      + (now.lastSaved.map { " (last " + $0 + ")" } ?? ""))
+            printLine("{\"id\":" + String(id) + ",\"saved\":" + String(saved) + ",\"failed\":"
+                      + String(done["failed"]?.int64Value ?? 0) + ",\"directory\":\"" + directory + "\",\"first\":"
+                      + (first.map { "\"" + $0 + "\"" } ?? "null") + ",\"last\":" + (last.map { "\"" + $0 + "\"" } ?? "null") + "}")
+        } else if saved > 0 {
+            printLine("recorded " + String(saved) + " of " + String(count) + " windows into " + directory + "/train ("
+                      + (first ?? "") + (saved > 1 ? " to " + (last ?? "") : "") + ")")
         }
-        if saved < UInt64(count) {
-            StandardStream.error.write("perch record: " + String(UInt64(count) - saved) + " windows not saved: "
-                                       + (now.lastError ?? "timed out waiting for the recorder") + "\n")
+        if saved < Int64(count) {
+            StandardStream.error.write("perch record: " + String(Int64(count) - saved) + " of " + String(count)
+                                       + " windows not saved: " + (lastError ?? "see perchd's log") + "\n")
             return 1
         }
         return 0
-    }
-
-    struct Counters {
-        var saved: UInt64 = 0, failed: UInt64 = 0
-        var directory = "", lastSaved: String? = nil, lastError: String? = nil
-    }
-
-    static func counters(_ socket: String) throws(UnixSocketClient.Failure) -> Counters {
-        let client = try UnixSocketClient(path: socket)
-        let response = try client.request("GET", "/v1/status")
-        var c = Counters()
-        guard let record = ClientCommands.parse(response.body)?.objectValue?["record"]?.objectValue else { return c }
-        if case .integer(let v)? = record["saved"] { c.saved = UInt64(max(0, v)) }
-        if case .integer(let v)? = record["failed"] { c.failed = UInt64(max(0, v)) }
-        c.directory = record["directory"]?.stringValue ?? ""
-        c.lastSaved = record["last_saved"]?.stringValue
-        c.lastError = record["last_error"]?.stringValue
-        return c
     }
 
     /// Query-string encoding: unreserved bytes as they are, the rest as %XX.

@@ -62,7 +62,7 @@ final class RecordTests: XCTestCase {
         let again = try DaemonProcess.demo(["--set", "record.directory=" + dataset])
         let cli = try runCommand(productPath("perch"), ["record", "--label", "speech", "--seconds", "1", "--socket", again.socket])
         XCTAssertEqual(cli.status, 0, cli.err)
-        XCTAssertTrue(cli.out.contains("recorded 1 of 1 windows into " + dataset + " (last rec-000004)"), cli.out)
+        XCTAssertTrue(cli.out.contains("recorded 1 of 1 windows into " + dataset + "/train (rec-000004)"), cli.out)
         XCTAssertEqual(csvLines(dataset).last, "rec-000004,speech")
     }
 
@@ -117,7 +117,7 @@ final class RecordTests: XCTestCase {
         XCTAssertTrue(error.contains("cannot use " + base + "/file/data: Not a directory"), error)
         let faults = status["faults"]?.arrayValue ?? []
         XCTAssertTrue(faults.contains { $0.objectValue?["component"]?.stringValue == "record" }, String(describing: faults))
-        XCTAssertTrue(daemon.logText.contains("record: request: cannot use"), daemon.logText)
+        XCTAssertTrue(daemon.logText.contains("record: request 1: cannot use"), daemon.logText)
         try assertInferenceContinues(daemon)
 
         // A 64 KiB tmpfs: labels.txt fits, no window of 89 KB does... and with budget-mb it is ENOSPC, not the budget.
