@@ -118,7 +118,7 @@ refused() {  # refused TEXT ARGS...: record_dataset.py stops with TEXT in its me
   echo "  $out"; [[ $out == *"$text"* ]]
 }
 check "a teacher for a label the dataset lacks is refused" refused "is not one of the dataset's labels" \
-  --out "$work/bad" "$work/rec-demo" --labels light_on --teacher "person=$shared/models/person_detect/model.tflite"
+  --out "$work/bad" "$work/rec-demo" --labels light_on --teacher "person=$shared/models/person_detect/model.tflite" --perch "$bin/perch"
 check "--out onto a recording is refused" refused "is a recorded folder" --out "$work/rec-demo" "$work/rec-demo"
 lap "dataset"
 
