@@ -320,7 +320,8 @@ fi
 # Bounded by timeout 900. Measured 202 s at load 8-10 on the 2 shared cores (AMD EPYC): pip
 # installing tensorflow-cpu, numpy, tflite-micro into a .build-venv that already had the API
 # tools (no pip cache) 112 s, recording 11 s, dataset and teacher 2 s, training with conversion
-# and TFLite Micro evaluation 72 s, install and inference 4 s; 95 s when TensorFlow is there.
+# and TFLite Micro evaluation 72 s, install and inference 4 s; 95 s when TensorFlow is there
+# (154 s at load ~12, training 129 s of it).
 step "data loop: record, retrain, install (tools/train/loop.sh)"
 start=$(date +%s)
 if [ -x .build-x86_64/release/perchd ]; then

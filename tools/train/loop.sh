@@ -24,7 +24,7 @@ ok() { echo "ok: $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
 finish() {
-  trap - TERM INT
+  trap '' TERM INT  # timeout signals the child and then its whole group: a second TERM must not cut this short
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
   echo "figures: $figures"
   echo "loop: $passed passed, $failed failed"
@@ -35,7 +35,8 @@ finish() {
 # A timeout (tools/test.sh) stops the daemons and the training too: long commands run in the
 # background and `wait` for them, so the trap runs at once.
 trap 'fail "interrupted"; finish' TERM INT
-run_bg() { "$@" & pids+=($!); wait $!; }
+run_bg() { local log=$1; shift; "$@" > "$log" 2>&1 & pids+=($!); wait $!; }  # run_bg LOG COMMAND...
+# (the redirection is inside: one on the call would also swallow the trap's output)
 figures=""
 lap() { local now; now=$(date +%s); figures+="$1 $((now - t0)) s; "; t0=$now; }
 
@@ -128,8 +129,8 @@ if [ -z "$python" ]; then
     || { fail "installing TensorFlow into .build-venv"; finish; }
   lap "venv"
 fi
-TF_CPP_MIN_LOG_LEVEL=2 run_bg nice -n 10 "$python" tools/train/train.py --data "$work/data" --out "$work/new" --epochs 2 --limit 16 \
-  --perch "$bin/perch" --threads 2 > "$work/train.log" 2>&1
+TF_CPP_MIN_LOG_LEVEL=2 run_bg "$work/train.log" nice -n 10 "$python" tools/train/train.py --data "$work/data" --out "$work/new" \
+  --epochs 2 --limit 16 --perch "$bin/perch" --threads 2
 check "train.py on the recorded dataset (2 epochs)" test $? -eq 0 -a -f "$work/new/model.tflite"
 [ -f "$work/new/model.tflite" ] || { tail -20 "$work/train.log"; finish; }
 lap "train"
