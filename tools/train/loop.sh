@@ -103,7 +103,7 @@ lap "record"
 # 2. One dataset, the teacher labelling the unlabelled frames.
 python=${PERCH_TRAIN_PYTHON:-}
 python3 tools/train/record_dataset.py --out "$work/data" "$work/rec-demo" "$work/rec-photo" --labels light_on,person \
-  --teacher "person=$shared/models/person_detect/model.tflite" --perch "$bin/perch" | tee "$work/dataset.log"
+  --metadata models/perch-av/metadata.json --teacher "person=$shared/models/person_detect/model.tflite" --perch "$bin/perch" | tee "$work/dataset.log"
 grep -q "record_dataset: 11 windows from 2 folders" "$work/dataset.log"; check "record_dataset.py merges 11 windows" test $? -eq 0
 # The labels asked for stay on their windows (the teacher only looks at unlabelled ones).
 n=$(grep -c '^r0-rec-[0-9]*,light_on$' "$work/data/train/labels.csv")
@@ -138,6 +138,8 @@ lap "train"
 # 4. Install into the running perchd and infer.
 before=$("$bin/perch" status --json $sock | python3 -c 'import json,sys; print(json.load(sys.stdin)["last_event_seq"])')
 check "perch model install" "$bin/perch" model install "$work/new/model.tflite" --metadata "$work/new/metadata.json" $sock
+mods=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["label_modalities"])' "$work/new/metadata.json" 2>&1)
+check "the new metadata.json keeps the label modalities ($mods)" test "$mods" = "{'light_on': 'image', 'person': 'image'}"
 labels() { "$bin/perch" models --json $sock | python3 -c 'import json,sys; print(",".join(json.load(sys.stdin)["models"][0]["labels"]))'; }
 check "perchd runs the new model's labels (light_on,person)" test "$(labels)" = "light_on,person"
 results() { "$bin/perch" results --json $sock | python3 -c '

@@ -15,7 +15,8 @@ otherwise: --teacher LABEL=MODEL.tflite[@INDEX] runs MODEL on each unlabelled fr
 adds LABEL when output element INDEX (default 1, e.g. person_detect's "person") dequantized
 is at least --teacher-threshold. --labels A,B keeps only those labels, in that order (the
 new model's outputs); other recorded labels count as negatives. Only the standard library;
-no TensorFlow needed.
+no TensorFlow needed. --metadata MODEL/metadata.json (the model that recorded) puts its
+label_modalities into dataset.json, so the new model's metadata.json has them too.
 """
 import argparse
 import csv
@@ -103,6 +104,8 @@ def main():
     ap.add_argument("--teacher-normalize", default="minus128", choices=["unit", "symmetric", "minus128"],
                     help="how the teacher expects pixels (person_detect: minus128, as in config/perchd.conf)")
     ap.add_argument("--labels", help="comma-separated labels to keep, in output order (default: the recorded labels.txt)")
+    ap.add_argument("--metadata", help="the recording model's metadata.json: its label_modalities go into dataset.json "
+                                       "(train.py copies them into the new model's metadata.json)")
     ap.add_argument("--perch", help="perch executable (default: .build/release/perch or .build/debug/perch)")
     args = ap.parse_args()
 
@@ -119,6 +122,16 @@ def main():
     for folder in args.recorded:  # DATA's train/ is emptied first: it must not be a recording
         if os.path.realpath(args.out) == os.path.realpath(folder):
             raise SystemExit(f"--out {args.out} is a recorded folder: write the dataset somewhere else")
+    modalities = None
+    if args.metadata:
+        try:
+            with open(args.metadata) as f:
+                modalities = json.load(f)["label_modalities"]
+            missing_labels = [label for label in labels if label not in modalities]
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise SystemExit(f"--metadata {args.metadata}: cannot read label_modalities: {e}")
+        if missing_labels:
+            raise SystemExit(f"--metadata {args.metadata}: label_modalities lacks {', '.join(missing_labels)}")
     perch = find_perch(args.perch) if args.teacher else None
     teachers = [Teacher(t, perch, labels, args.teacher_normalize, args.teacher_threshold) for t in args.teacher]
 
@@ -169,6 +182,8 @@ def main():
                       "threshold": t.threshold, "normalize": t.normalize, "unlabelled_frames": t.seen,
                       "labelled": t.labelled} for t in teachers],
     }
+    if modalities is not None:  # the layout train.py reads: labels.NAME.modality
+        summary["labels"] = {label: {"modality": modalities[label], "positives": counts[label]} for label in labels}
     with open(os.path.join(args.out, "dataset.json"), "w") as f:
         json.dump(summary, f, indent=1)
     for t in teachers:
