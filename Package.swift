@@ -99,7 +99,7 @@ var targets: [Target] = [
     // Devices: V4L2 camera, ALSA capture, GPIO, and synthetic sources with the same interfaces.
     .target(name: "PerchDevices", dependencies: ["PerchSystem", "CPerchSystem", "PerchMedia"], swiftSettings: swiftSettings),
     // The daemon's pure core: configuration, rules and events, results, bounded queues.
-    .target(name: "PerchDaemonCore", dependencies: ["PerchSystem"], swiftSettings: swiftSettings),
+    .target(name: "PerchDaemonCore", dependencies: ["PerchSystem", "PerchJSON"], swiftSettings: swiftSettings),
     // JSON values, a strict RFC 8259 parser and a compact writer. Stdlib only.
     .target(name: "PerchJSON", swiftSettings: swiftSettings),
     // HTTP/1.1 request and response parsers, response encoder, router. Bytes in, bytes out.

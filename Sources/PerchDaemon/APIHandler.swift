@@ -47,6 +47,7 @@ public final class APIHandler: @unchecked Sendable {
         case .events: return events(request, context)
         case .infer: return InferHandler.handle(request, context, pipeline: state.current)
         case .reload: return reload(context)
+        case .record: return .response(RecordHandler.handle(request, pipeline: state.current))
         case .page, .snapshot, .stream, .audio, .rules:
             return ViewHandler.handle(endpoint, request, context, state: state, liveView: liveView)
         }

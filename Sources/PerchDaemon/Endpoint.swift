@@ -11,13 +11,13 @@ import PerchSystem
 /// The socket API's operations; `all` is what the router serves and what
 /// docs/openapi.yaml must describe.
 public enum Endpoint: Sendable, CaseIterable {
-    case status, models, resultsLatest, events, infer, reload, metrics
+    case status, models, resultsLatest, events, infer, reload, metrics, record
     // The live view: the page and what it reads besides the endpoints above.
     case page, snapshot, stream, audio, rules
 
     public var method: String {
         switch self {
-        case .infer, .reload: return "POST"
+        case .infer, .reload, .record: return "POST"
         default: return "GET"
         }
     }
@@ -31,6 +31,7 @@ public enum Endpoint: Sendable, CaseIterable {
         case .infer: return "/v1/infer"
         case .reload: return "/v1/reload"
         case .metrics: return "/v1/metrics"
+        case .record: return "/v1/record"
         case .page: return "/"
         case .snapshot: return "/v1/snapshot"
         case .stream: return "/v1/stream"

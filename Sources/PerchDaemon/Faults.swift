@@ -46,6 +46,9 @@ enum Faults {
         if let mqtt = state.mqtt?.snapshot, !mqtt.connected, let error = mqtt.lastError {
             faults.append(Fault(component: "mqtt", message: mqtt.broker + " (" + mqtt.state + "): " + error))
         }
+        if let recorder = pipeline.recorder, let error = recorder.snapshot.lastError {
+            faults.append(Fault(component: "record", message: error))
+        }
         let dropped = Log.droppedLines
         if dropped > 0 {
             faults.append(Fault(component: "log", message: String(dropped) + " log lines could not be written to stderr: "

@@ -22,12 +22,13 @@ final class MicrophoneWorker: @unchecked Sendable {
     let level = AudioLevel()
     private var thread: Thread? = nil
 
-    init(config: MicrophoneConfig, featureFrames: Int, stop: StopFlag) {
+    /// `rawSamples`: raw 16 kHz audio kept (at least 2 s; `[record]` asks for more).
+    init(config: MicrophoneConfig, featureFrames: Int, rawSamples: Int = 0, stop: StopFlag) {
         self.config = config
         self.stop = stop
         status = SourceStatus(name: config.name, kind: "microphone", device: config.device.description)
         features = FeatureRing(frameSize: 40, capacity: max(featureFrames, 1))
-        raw = AudioRingBuffer(capacity: MicrophoneWorker.featureRate * 2)
+        raw = AudioRingBuffer(capacity: max(MicrophoneWorker.featureRate * 2, rawSamples))
     }
 
     func start() throws(Errno) {

@@ -84,6 +84,10 @@ enum ModelBuilder {
                               + String(outputs[a.output].elementCount) + " values for " + String(a.names.count) + " names")
             }
         }
+        if let metadata = config.metadata {
+            errors += metadata.mismatches(inputs: tensors.map { $0.shape }, outputs: outputs.map { $0.shape })
+                .map { prefix + $0 }
+        }
         if !errors.isEmpty { return .failure(PipelineError(errors)) }
         results.setLabels(model: config.name, labels: labels)
         return .success(ModelRunner(config: config, labels: labels, interpreter: interpreter, imageInputs: images,

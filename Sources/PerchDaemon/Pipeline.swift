@@ -32,7 +32,10 @@ public final class Pipeline: @unchecked Sendable {
         // Audio rings hold the longest window any model asks for.
         var longest = 49
         for model in configuration.models { if let w = model.audioWindow { longest = max(longest, w) } }
-        let microphones = configuration.microphones.map { MicrophoneWorker(config: $0, featureFrames: longest * 2, stop: stop) }
+        let rawSamples = configuration.record.map { Recorder.ringSamples($0) } ?? 0
+        let microphones = configuration.microphones.map {
+            MicrophoneWorker(config: $0, featureFrames: longest * 2, rawSamples: rawSamples, stop: stop)
+        }
         let results = ResultsStore(models: configuration.models)
         let rules = RuleEngine(rules: configuration.rules, bus: bus)
         var models: [ModelRunner] = []
@@ -44,9 +47,22 @@ public final class Pipeline: @unchecked Sendable {
             }
         }
         if !errors.isEmpty { throw PipelineError(errors) }
-        return Pipeline(configuration: configuration, stop: stop, results: results, rules: rules, cameras: cameras,
-                        microphones: microphones, models: models, bus: bus)
+        let pipeline = Pipeline(configuration: configuration, stop: stop, results: results, rules: rules, cameras: cameras,
+                                microphones: microphones, models: models, bus: bus)
+        if let record = configuration.record {
+            var camera = cameras.first, microphone = microphones.first, model = models.first
+            if let name = record.camera { camera = cameras.first { $0.config.name == name } }
+            if let name = record.microphone { microphone = microphones.first { $0.config.name == name } }
+            if let name = record.model { model = models.first { $0.config.name == name } }
+            pipeline.recorder = Recorder(config: record, labels: model?.labels ?? [], camera: camera, microphone: microphone,
+                                         stop: stop)
+        }
+        return pipeline
     }
+
+    /// `[record]`'s writer; nil without one.
+    private(set) var recorder: Recorder? = nil
+    private var recorderSubscription: UInt64? = nil
 
     init(configuration: Configuration, stop: StopFlag, results: ResultsStore, rules: RuleEngine, cameras: [CameraWorker],
          microphones: [MicrophoneWorker], models: [ModelRunner], bus: EventBus) {
@@ -71,6 +87,12 @@ public final class Pipeline: @unchecked Sendable {
         for m in models { try m.start() }
         for a in actions { try a.start() }
         for i in gpioInputs { try i.start() }
+        if let recorder {
+            try recorder.start()
+            if !recorder.config.events.isEmpty {
+                recorderSubscription = bus.subscribe { event in recorder.record(event: event) }
+            }
+        }
         let workers = actions
         if !workers.isEmpty {
             subscription = bus.subscribe { event in for w in workers { w.handle(event) } }
@@ -82,6 +104,9 @@ public final class Pipeline: @unchecked Sendable {
         stopShared.set()
         if let subscription { bus.unsubscribe(subscription) }
         subscription = nil
+        if let recorderSubscription { bus.unsubscribe(recorderSubscription) }
+        recorderSubscription = nil
+        recorder?.join()
         for i in gpioInputs { i.join() }
         for c in cameras { c.join() }
         for m in microphones { m.join() }

@@ -76,6 +76,7 @@ enum StatusJSON {
             ("socket_bind_failures", .integer(Int64(socketBind.failures))),
             ("socket_bind_error", optional(socketBind.error)),
             ("mqtt", state.mqtt.map { mqtt($0.snapshot) } ?? .null),
+            ("record", pipeline.recorder.map { RecordHandler.status($0) } ?? .null),
             ("faults", .array(Faults.current(state).map { f in
                 .object([("component", .string(f.component)), ("message", .string(f.message))])
             })),
@@ -101,7 +102,15 @@ enum StatusJSON {
                                        ("kind", .string(kind)), ("shape", .array(shape.map { .integer(Int64($0)) }))]))
             }
             let summary = runner.interpreter
-            return .object([("name", .string(config.name)), ("file", .string(config.file)), ("rate", .double(config.rate)),
+            // Relative files are relative to perchd's working directory, which clients do not know.
+            let path = config.file.hasPrefix("/") ? config.file : FileSystem.currentDirectory() + "/" + config.file
+            let outputs = summary.outputs.enumerated().map { (i, t) -> JSONValue in
+                .object([("index", .integer(Int64(i))), ("shape", .array(t.shape.map { .integer(Int64($0)) }))])
+            }
+            return .object([("name", .string(config.name)), ("file", .string(config.file)), ("path", .string(path)),
+                            ("rate", .double(config.rate)), ("outputs", .array(outputs)),
+                            ("scores_output", .integer(Int64(config.scoresOutput))),
+                            ("attribution_output", config.attribution.map { .integer(Int64($0.output)) } ?? .null),
                             ("inputs", .array(inputs)), ("labels", .array(runner.labels.map { .string($0) })),
                             ("attribution", .array((config.attribution?.names ?? []).map { .string($0) })),
                             ("arena_bytes", .integer(Int64(summary.arenaBytes))),

@@ -7,7 +7,7 @@ import PerchSystem
 /// `perch status | models | results | watch | infer | reload | metrics`: the daemon's socket
 /// API from the command line. Human-readable by default; `--json` prints the API's JSON.
 enum ClientCommands {
-    static let commands = ["status", "models", "results", "watch", "infer", "reload", "metrics"]
+    static let commands = ["status", "models", "results", "watch", "infer", "reload", "metrics", "record"]
 
     static let options: [OptionSpec] = [
         .flag("json", help: "print the API's JSON (NDJSON lines for watch)"),
@@ -16,18 +16,22 @@ enum ClientCommands {
         .value("since", valueName: "SEQ", help: "watch: replay events after SEQ first"),
         .value("instance", valueName: "ID", help: "watch: the daemon instance SEQ came from (a restarted daemon answers with a reset)"),
         .flag("follow", short: "f", help: "watch: reconnect whenever the stream drops, without losing or repeating events"),
+        .value("label", valueName: "LABEL", help: "record: the label of the recorded windows (none: unlabelled)"),
+        .value("seconds", valueName: "N", help: "record: 1 s windows to record from now (1-30, default 1)"),
         .flag("help", short: "h", help: "show this help"),
     ]
 
     static var helpText: String {
         "Usage: perch status|models|results|watch|reload|metrics [--json] [--socket PATH]\n"
-            + "       perch infer FILE --model NAME [--json] [--socket PATH]\n\n"
+            + "       perch infer FILE --model NAME [--json] [--socket PATH]\n"
+            + "       perch record [--label LABEL] [--seconds N] [--json] [--socket PATH]\n\n"
             + "  status    daemon version, uptime, sources, models, counters\n"
             + "  models    loaded models: inputs, labels\n"
             + "  results   the latest scores of every model\n"
             + "  watch     events as they happen, one line each (--follow: across reconnects and restarts)\n"
             + "  infer     run a model on an image (BMP/PPM) or WAV file\n"
             + "  reload    ask the daemon to reload its configuration\n"
+            + "  record    save the camera frame and audio from now into [record]'s dataset directory\n"
             + "  metrics   Prometheus metrics\n\n" + optionsHelp(options)
     }
 
@@ -62,6 +66,9 @@ enum ClientCommands {
                     return 2
                 }
                 return try infer(socket: socket, file: file, model: parsed.value("model"), json: json)
+            case "record":
+                return try RecordCommand.run(socket: socket, label: parsed.value("label"), seconds: parsed.value("seconds"),
+                                             json: json)
             case "reload": return try simple(socket: socket, method: "POST", target: "/v1/reload", json: json, render: renderReload)
             case "metrics": return try simple(socket: socket, method: "GET", target: "/v1/metrics", json: true) { _ in "" }
             case "models": return try simple(socket: socket, method: "GET", target: "/v1/models", json: json, render: ClientRender.models)

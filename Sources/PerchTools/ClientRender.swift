@@ -63,6 +63,11 @@ enum ClientRender {
             }
         }
         if let m = o["mqtt"]?.objectValue { out += mqtt(m) }
+        if let r = o["record"]?.objectValue {
+            out += "\nrecord: " + text(r["directory"]) + ", " + text(r["recordings"]) + " windows, " + text(r["bytes"])
+                + " of " + text(r["budget_bytes"]) + " bytes; saved " + text(r["saved"]) + ", dropped " + text(r["dropped"])
+                + ", failed " + text(r["failed"]) + "\n"
+        }
         let faults = o["faults"]?.arrayValue ?? []
         if !faults.isEmpty {
             out += "\nfaults (the rest keeps running):\n"

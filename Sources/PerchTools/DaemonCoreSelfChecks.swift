@@ -56,7 +56,7 @@ enum DaemonCoreSelfChecks {
             r.expectEqual("config: all errors, exact text", error.description,
                           "t.conf:12: [rule m.a] off: expected a number between 0 and 1, got \"high\"\n"
                               + "t.conf:13:2: unknown section [camra] (did you mean [camera]?); sections are [daemon], "
-                              + "[socket], [web], [mqtt], [camera], [microphone], [model], [rule], [action], [gpio-input]\n") { $0 }
+                              + "[socket], [web], [mqtt], [record], [camera], [microphone], [model], [rule], [action], [gpio-input]\n") { $0 }
         }
     }
 

@@ -2,10 +2,12 @@ import PerchSystem
 import PerchDaemon
 import PerchRuntime
 
-/// `perch model info|run`: local model tools, no daemon needed.
+/// `perch model info|run`: local model tools, no daemon needed; `perch model install`
+/// replaces the model a running perchd uses (ModelInstallCommand).
 enum ModelCommands {
     static let usage = "Usage: perch model info MODEL\n"
         + "       perch model run MODEL --input FILE [--input FILE ...] --output FILE [--output FILE ...] [--threads N]\n"
+        + "       perch model install NEW.tflite [--metadata metadata.json] [--model NAME] [--socket PATH]\n"
 
     static func run(_ arguments: [String]) -> Int32 {
         guard let sub = arguments.first else {
@@ -16,6 +18,7 @@ enum ModelCommands {
         switch sub {
         case "info": return info(rest)
         case "run": return runModel(rest)
+        case "install": return ModelInstallCommand.run(rest)
         case "--help", "-h", "help":
             StandardStream.output.write(usage)
             return 0

@@ -8,6 +8,8 @@ public enum PerchCommand {
             + "  model info MODEL      inputs, outputs, operators, arena bytes, MACs of a .tflite model\n"
             + "  model run MODEL --input FILE... --output FILE...\n"
             + "                        run a model on raw little-endian tensors\n"
+            + "  model install NEW.tflite [--metadata FILE] [--model NAME]\n"
+            + "                        check a model against the running perchd's, put it in place and reload\n"
             + "  audio features WAV --output FILE\n"
             + "                        int8 [frames x 40] micro_speech features of a WAV file\n"
             + "  audio bench           audio feature and resampler throughput\n"
@@ -20,6 +22,8 @@ public enum PerchCommand {
             + "                        query the running perchd over its socket\n"
             + "  view [--socket PATH] [--port PORT]\n"
             + "                        the live view in a browser: perchd's [web] address, or served here on 127.0.0.1\n"
+            + "  record [--label LABEL] [--seconds N]\n"
+            + "                        perchd saves the camera frame and audio from now into [record]'s directory\n"
             + "  infer FILE --model NAME\n"
             + "                        run a model in perchd on an image (BMP/PPM) or WAV file\n"
             + "  bench MODEL [--runs N] [--json]\n"
@@ -40,7 +44,7 @@ public enum PerchCommand {
             printLine("perch " + PerchVersion.string + " (" + PerchVersion.architecture + ", "
                       + PerchVersion.buildMode + ")")
             return 0
-        case "status", "models", "results", "watch", "infer", "reload", "metrics":
+        case "status", "models", "results", "watch", "infer", "reload", "metrics", "record":
             return ClientCommands.run(command, Array(rest.dropFirst()))
         case "model":
             return ModelCommands.run(Array(rest.dropFirst()))

@@ -76,4 +76,15 @@ final class AudioRingBufferTests: XCTestCase {
         XCTAssertGreaterThan(windows, 0)
         XCTAssertEqual(ring.latest(1), [Int16(truncatingIfNeeded: periods * period - 1)])
     }
+
+    func testSamplesByPositionAcrossTheWrapAndOnceOverwritten() {
+        let ring = AudioRingBuffer(capacity: 8)
+        ring.append((0..<6).map { Int16($0) })
+        XCTAssertEqual(ring.samples(from: 2, count: 3), [2, 3, 4])
+        XCTAssertNil(ring.samples(from: 4, count: 3), "sample 6 has not arrived")
+        ring.append((6..<13).map { Int16($0) })  // 13 written: 5...12 kept
+        XCTAssertEqual(ring.samples(from: 5, count: 8), [5, 6, 7, 8, 9, 10, 11, 12])
+        XCTAssertEqual(ring.samples(from: 10, count: 3), [10, 11, 12])
+        XCTAssertNil(ring.samples(from: 4, count: 2), "sample 4 was overwritten")
+    }
 }

@@ -29,7 +29,7 @@ final class ConfigSyntaxErrorTests: XCTestCase {
     func testUnknownSectionSuggestsTheNearestAndSkipsItsKeys() {
         XCTAssertEqual(configErrors("[camra]\ndevice = test-pattern\nwidth = 5\n"), [
             "perchd.conf:1:2: unknown section [camra] (did you mean [camera]?); sections are [daemon], [socket], "
-                + "[web], [mqtt], [camera], [microphone], [model], [rule], [action], [gpio-input]",
+                + "[web], [mqtt], [record], [camera], [microphone], [model], [rule], [action], [gpio-input]",
         ])
         XCTAssertEqual(configErrors("[whatever]\n").first?.hasPrefix("perchd.conf:1:2: unknown section [whatever]; sections"),
                        true)

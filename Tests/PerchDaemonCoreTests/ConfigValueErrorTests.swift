@@ -77,7 +77,8 @@ final class ConfigValueErrorTests: XCTestCase {
         XCTAssertEqual(configErrors("[camera]\ndevice = test-pattern\n[model m]\nfile = m.tflite\ninput.x = camera\nlabels = a\n"),
                        ["perchd.conf:5: [model m] input.x: expected input.N with N from 0 to 15"])
         XCTAssertEqual(configErrors("[camera]\ndevice = test-pattern\n[model m]\nfile = m.tflite\ninput.0 = camera\n"),
-                       ["perchd.conf:3: [model m] labels: required key missing; expected a list of labels, or labels-file = PATH"])
+                       ["perchd.conf:3: [model m] labels: required key missing; expected a list of labels, or labels-file = PATH"
+                        + " (or a metadata.json beside the model)"])
         XCTAssertEqual(configErrors(minimalConfiguration + "labels-file = /l.txt\n"),
                        ["perchd.conf:7: [model person] labels: give labels or labels-file, not both"])
         XCTAssertEqual(configErrors(minimalConfiguration + "attribution-output = 2\n"),

@@ -21,7 +21,7 @@ modules_for() {
   case "$1" in
     json) echo "PerchJSON PerchSystem" ;;
     http) echo "PerchHTTP PerchJSON" ;;
-    config) echo "PerchDaemonCore PerchSystem" ;;
+    config) echo "PerchDaemonCore PerchJSON PerchSystem" ;;
     model) echo "PerchRuntime PerchNEON PerchSDot PerchVNNI PerchX86AVX2" ;;
     media) echo "PerchMedia" ;;
     # The whole daemon core: its modules' objects, CPerchSystem's and the C libraries.

@@ -110,6 +110,11 @@ static inline int perch_path_mode(const char *path) {
     if (stat(path, &info) != 0) return -1;
     return (int)(info.st_mode & 07777);
 }
+static inline long long perch_file_size(const char *path) {
+    struct stat info;
+    if (stat(path, &info) != 0) return -1;
+    return (long long)info.st_size;
+}
 static inline int perch_socket_int_option(int fd, int level, int name, int *value) {
     socklen_t length = sizeof(*value);
     return getsockopt(fd, level, name, value, &length);

@@ -61,7 +61,7 @@ struct ConfigDocument: Equatable, Sendable {
 
 /// The section kinds Perch knows, and which take a name.
 enum ConfigSectionKind {
-    static let unnamed = ["daemon", "socket", "web", "mqtt"]
+    static let unnamed = ["daemon", "socket", "web", "mqtt", "record"]
     /// Named sections; sources may also be written without a name (`[camera]` is "camera").
     static let named = ["camera", "microphone", "model", "rule", "action", "gpio-input"]
     static let optionallyNamed = ["camera", "microphone"]

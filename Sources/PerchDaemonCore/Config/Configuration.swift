@@ -25,11 +25,15 @@ public struct Configuration: Equatable, Sendable {
     public var web = WebConfig()
     /// `[mqtt]`; nil: no broker.
     public var mqtt: MQTTConfig? = nil
+    /// `[record]`; nil: nothing is recorded.
+    public var record: RecordConfig? = nil
 
     /// Kept so overrides applied later are validated like the file's own lines.
     var document: ConfigDocument
     /// Labels read from `labels-file`s, by path.
     var labelFiles: [String: [String]] = [:]
+    /// Each model file's `metadata.json`, by model path (read by `load`).
+    var metadata: [String: ModelMetadata] = [:]
 
     init(document: ConfigDocument) {
         self.file = document.file
@@ -48,7 +52,7 @@ public struct Configuration: Equatable, Sendable {
                 document.diagnostics += error.diagnostics
             }
         }
-        return try build(document, labelFiles: [:]).get()
+        return try build(document, labelFiles: [:], metadata: [:]).get()
     }
 
     /// Reads and parses the file at `path`, applies `overrides`, and reads label files.
@@ -59,8 +63,19 @@ public struct Configuration: Equatable, Sendable {
         } catch {
             throw ConfigErrors([ConfigDiagnostic(origin: .argument(path), message: "cannot read: " + error.description)])
         }
-        var configuration = try parse(String(decoding: bytes, as: UTF8.self), file: path, overrides: overrides)
-        try configuration.resolveLabelFiles { path throws(Errno) in try Files.read(path) }
+        var document = ConfigLexer.parse(String(decoding: bytes, as: UTF8.self), file: path)
+        for override in overrides {
+            do throws(ConfigErrors) {
+                try document.apply(override)
+            } catch {
+                document.diagnostics += error.diagnostics
+            }
+        }
+        let read = { (path: String) throws(Errno) -> [UInt8] in try Files.read(path) }
+        let found = readMetadata(document, read)
+        document.diagnostics += found.diagnostics
+        var configuration = try build(document, labelFiles: [:], metadata: found.metadata).get()
+        try configuration.resolveLabelFiles(read)
         return configuration
     }
 
@@ -78,7 +93,7 @@ public struct Configuration: Equatable, Sendable {
     public mutating func apply(_ override: ConfigOverride) throws(ConfigErrors) {
         var changed = document
         try changed.apply(override)
-        self = try Configuration.build(changed, labelFiles: labelFiles).get()
+        self = try Configuration.build(changed, labelFiles: labelFiles, metadata: metadata).get()
     }
 
     /// Reads every `labels-file` (one label per line; blank lines and `#` comments skipped)
@@ -102,13 +117,43 @@ public struct Configuration: Equatable, Sendable {
             }
         }
         if !diagnostics.isEmpty { throw ConfigErrors(diagnostics) }
-        self = try Configuration.build(document, labelFiles: files).get()
+        self = try Configuration.build(document, labelFiles: files, metadata: metadata).get()
+    }
+
+    /// Reads the `metadata.json` beside every model file that has one; one that cannot be
+    /// read or is malformed is an error at the section's `file` line.
+    static func readMetadata(_ document: ConfigDocument, _ read: (String) throws(Errno) -> [UInt8])
+        -> (metadata: [String: ModelMetadata], diagnostics: [ConfigDiagnostic]) {
+        var found: [String: ModelMetadata] = [:]
+        var diagnostics: [ConfigDiagnostic] = []
+        for section in document.sections where section.kind == "model" {
+            guard let entry = section.entry("file"), let file = nonEmptyString(entry.value), found[file] == nil else { continue }
+            let path = ModelMetadata.path(forModel: file)
+            let bytes: [UInt8]
+            do throws(Errno) {
+                bytes = try read(path)
+            } catch {
+                if error == .noEntry { continue }  // no metadata: the section says everything
+                diagnostics.append(ConfigDiagnostic(origin: entry.origin, section: section.header, key: "file",
+                                                    message: "cannot read " + path + ": " + error.description))
+                continue
+            }
+            switch ModelMetadata.parse(bytes, path: path) {
+            case .success(let metadata): found[file] = metadata
+            case .failure(let problem):
+                diagnostics.append(ConfigDiagnostic(origin: entry.origin, section: section.header, key: "file",
+                                                    message: problem.description))
+            }
+        }
+        return (found, diagnostics)
     }
 
     /// Reads every section and runs the cross-checks.
-    static func build(_ document: ConfigDocument, labelFiles: [String: [String]]) -> Result<Configuration, ConfigErrors> {
+    static func build(_ document: ConfigDocument, labelFiles: [String: [String]],
+                      metadata: [String: ModelMetadata]) -> Result<Configuration, ConfigErrors> {
         var configuration = Configuration(document: document)
         configuration.labelFiles = labelFiles
+        configuration.metadata = metadata
         var diagnostics = document.diagnostics
         for section in document.sections {
             var reader = SectionReader(section)
@@ -119,7 +164,8 @@ public struct Configuration: Equatable, Sendable {
             case "camera": if let c = BasicSections.camera(&reader) { configuration.cameras.append(c) }
             case "microphone": if let m = BasicSections.microphone(&reader) { configuration.microphones.append(m) }
             case "model":
-                if var model = ModelSection.read(&reader) {
+                let file = section.entry("file").flatMap { nonEmptyString($0.value) }
+                if var model = ModelSection.read(&reader, metadata: file.flatMap { metadata[$0] }) {
                     if case .file(let path) = model.labelSource { model.labels = labelFiles[path] }
                     configuration.models.append(model)
                 }
@@ -127,6 +173,7 @@ public struct Configuration: Equatable, Sendable {
             case "action": if let a = RuleSections.action(&reader) { configuration.actions.append(a) }
             case "gpio-input": if let g = RuleSections.gpioInput(&reader) { configuration.gpioInputs.append(g) }
             case "mqtt": configuration.mqtt = MQTTSection.read(&reader)
+            case "record": configuration.record = BasicSections.record(&reader)
             default: break  // the lexer admits only known kinds
             }
             diagnostics += reader.diagnostics

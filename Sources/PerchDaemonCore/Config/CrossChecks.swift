@@ -26,6 +26,36 @@ struct CrossChecks {
         checkRules()
         checkGpio()
         checkMQTT()
+        checkRecord()
+    }
+
+    /// `[record]`'s rules, sources and model must exist; something must be recorded.
+    private mutating func checkRecord() {
+        guard let record = configuration.record else { return }
+        let rules = declared("rule")
+        for rule in record.events where !rules.contains(rule) {
+            report("record", nil, key: "events", "unknown rule " + quoted(rule) + didYouMean(rule, among: rules)
+                   + (rules.isEmpty ? "; no [rule] is configured" : "; rules are " + joinedList(rules)))
+        }
+        let cameras = declared("camera", unnamed: "camera"), microphones = declared("microphone", unnamed: "microphone")
+        if let camera = record.camera, !cameras.contains(camera) {
+            report("record", nil, key: "camera", "unknown camera " + quoted(camera) + didYouMean(camera, among: cameras))
+        }
+        if let microphone = record.microphone, !microphones.contains(microphone) {
+            report("record", nil, key: "microphone", "unknown microphone " + quoted(microphone)
+                   + didYouMean(microphone, among: microphones))
+        }
+        if cameras.isEmpty && microphones.isEmpty {
+            report("record", nil, key: nil, "nothing to record: no [camera] or [microphone] is configured")
+        }
+        let models = declared("model")
+        if let model = record.model, !models.contains(model) {
+            report("record", nil, key: "model", "unknown model " + quoted(model) + didYouMean(model, among: models))
+        }
+        if models.isEmpty { report("record", nil, key: nil, "labels.txt needs a [model]; none is configured") }
+        if record.events.isEmpty && !record.onDemand {
+            report("record", nil, key: "on-demand", "nothing would be recorded: no events and on-demand = no")
+        }
     }
 
     private mutating func checkSourceNames() {

@@ -88,6 +88,9 @@ public struct ModelConfig: Equatable, Sendable {
     /// Inferences per second.
     public var rate: Double = 1
     public var threads: Int = 1
+    /// `metadata.json` beside the model, when there is one: the defaults above came from it,
+    /// and the loaded model's tensors are checked against it.
+    public var metadata: ModelMetadata? = nil
 
     public init(name: String, file: String, inputs: [ModelInput], labelSource: LabelSource) {
         self.name = name

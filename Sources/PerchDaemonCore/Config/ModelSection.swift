@@ -1,6 +1,8 @@
 /// Reader for `[model NAME]`.
 enum ModelSection {
-    static func read(_ reader: inout SectionReader) -> ModelConfig? {
+    /// `metadata` (the model's `metadata.json`) gives the defaults of labels, scores-output,
+    /// attribution, attribution-output and normalize; keys in the section override it.
+    static func read(_ reader: inout SectionReader, metadata: ModelMetadata? = nil) -> ModelConfig? {
         let name = reader.section.name ?? ""
         if name == GpioInputConfig.eventModel {
             reader.report(key: nil, "the model name \"gpio\" is reserved for GPIO-input events")
@@ -17,11 +19,19 @@ enum ModelSection {
             if inline.isEmpty { reader.report(key: "labels", "expected at least one label") } else { labels = .inline(inline) }
         } else if let labelFile {
             labels = .file(path: labelFile)
+        } else if let metadata {
+            labels = .inline(metadata.labels)
         } else if reader.section.entry("labels") == nil && reader.section.entry("labels-file") == nil {
-            reader.report(key: "labels", "required key missing; expected a list of labels, or labels-file = PATH")
+            reader.report(key: "labels", "required key missing; expected a list of labels, or labels-file = PATH"
+                          + " (or a metadata.json beside the model)")
         }
 
         var model = ModelConfig(name: name, file: file ?? "", inputs: inputs ?? [], labelSource: labels ?? .inline([]))
+        model.metadata = metadata
+        if let metadata {
+            model.scoresOutput = metadata.scoresOutput
+            if let n = metadata.normalize { model.normalize = n }
+        }
         if let crop = reader.value("crop", expected: "centre, full, WxH or X,Y,W,H", parseCrop) { model.crop = crop }
         if let resize = reader.choice("resize", ResizeMethod.allCases.map { ($0.rawValue, $0) }) { model.resize = resize }
         if let normalize = reader.choice("normalize", Normalization.allCases.map { ($0.rawValue, $0) }) {
@@ -33,8 +43,12 @@ enum ModelSection {
         }
         if let threads = reader.integer("threads", in: 1...16) { model.threads = threads }
         if let output = reader.integer("scores-output", in: 0...63) { model.scoresOutput = output }
-        let attributionNames = reader.list("attribution")
-        let attributionOutput = reader.integer("attribution-output", in: 0...63)
+        var attributionNames = reader.list("attribution")
+        var attributionOutput = reader.integer("attribution-output", in: 0...63)
+        if let metadata, let output = metadata.attributionOutput, reader.section.entry("attribution") == nil {
+            attributionNames = metadata.attributionNames
+            if reader.section.entry("attribution-output") == nil { attributionOutput = output }
+        }
         if let attributionNames {
             model.attribution = AttributionConfig(output: attributionOutput ?? 1, names: attributionNames)
             if attributionNames.isEmpty { reader.report(key: "attribution", "expected at least one name") }

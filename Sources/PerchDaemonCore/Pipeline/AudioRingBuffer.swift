@@ -60,6 +60,23 @@ public final class AudioRingBuffer: @unchecked Sendable {
         }
     }
 
+    /// The `count` samples that were the `first`-th to `first + count - 1`-th ever appended
+    /// (counting from 0); nil when they have not all arrived or were already overwritten.
+    public func samples(from first: UInt64, count: Int) -> [Int16]? {
+        mutex.withLock {
+            let end = first + UInt64(count)
+            guard count <= capacity, end <= written, written - first <= UInt64(capacity) else { return nil }
+            var out = [Int16](repeating: 0, count: count)
+            // writeIndex holds sample number `written`; sample `first` sits `written - first` before it.
+            var index = (writeIndex - Int(written - first) % capacity + capacity) % capacity
+            for i in 0..<count {
+                out[i] = samples[index]
+                index = index + 1 == capacity ? 0 : index + 1
+            }
+            return out
+        }
+    }
+
     /// Waits until `totalSamples` reaches `total` or `timeoutMilliseconds` pass; returns
     /// whether it did. Lets inference wait for the next hop of audio.
     public func wait(untilTotal total: UInt64, timeoutMilliseconds: Int) -> Bool {
