@@ -35,7 +35,9 @@ mkdir -p "$logs"
 passed=0
 failed=0
 
-step() { printf '\n==> %s\n' "$*"; }
+run_start=$(date +%s)
+# Each step's header carries the seconds since the run began: the log shows what each step costs.
+step() { printf '\n==> %s (at %s s)\n' "$*" "$(( $(date +%s) - run_start ))"; }
 record() {  # record NAME STATUS
   if [ "$2" -eq 0 ]; then echo "ok: $1"; else echo "FAILED: $1 (status $2)"; failed=$((failed + 1)); fi
 }
@@ -366,5 +368,6 @@ done
 # ---- end sanitizers ----
 
 echo
+echo "run time: $(( $(date +%s) - run_start )) s"
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
