@@ -26,6 +26,15 @@ if embedded {
     ]
 }
 
+// Modules whose speed is not the inference's (configuration, JSON, HTTP, the API, MQTT, device
+// set-up, commands) are optimized for size in embedded mode: the board's binaries are mostly
+// their code (issue 13: stripped aarch64 perchd 1.2 MB). The runtime, its micro-kernels, the
+// frontends, PerchMedia and PerchSystem (the worker pool) keep -O.
+var sizeSettings = swiftSettings
+if embedded {
+    sizeSettings += [.unsafeFlags(["-Osize"])]
+}
+
 // The runtime's kernels. On x86_64 they are compiled for x86-64-v2 (SSE4.2: `pmulld` and
 // `pmovsx`, which the portable int8 paths need; SSE2 alone costs the GEMM a factor of 6), so
 // the binary runs on CPUs without AVX2; the AVX2 and AVX-512 micro-kernels live in their own
@@ -97,30 +106,30 @@ var targets: [Target] = [
     // Signal frontends: fixed-point audio features, resampling, image preprocessing.
     .target(name: "PerchFrontends", dependencies: ["PerchRuntime", "PerchMedia"], swiftSettings: swiftSettings),
     // Devices: V4L2 camera, ALSA capture, GPIO, and synthetic sources with the same interfaces.
-    .target(name: "PerchDevices", dependencies: ["PerchSystem", "CPerchSystem", "PerchMedia"], swiftSettings: swiftSettings),
+    .target(name: "PerchDevices", dependencies: ["PerchSystem", "CPerchSystem", "PerchMedia"], swiftSettings: sizeSettings),
     // The daemon's pure core: configuration, rules and events, results, bounded queues.
-    .target(name: "PerchDaemonCore", dependencies: ["PerchSystem", "PerchJSON"], swiftSettings: swiftSettings),
+    .target(name: "PerchDaemonCore", dependencies: ["PerchSystem", "PerchJSON"], swiftSettings: sizeSettings),
     // JSON values, a strict RFC 8259 parser and a compact writer. Stdlib only.
-    .target(name: "PerchJSON", swiftSettings: swiftSettings),
+    .target(name: "PerchJSON", swiftSettings: sizeSettings),
     // HTTP/1.1 request and response parsers, response encoder, router. Bytes in, bytes out.
-    .target(name: "PerchHTTP", dependencies: ["PerchJSON"], swiftSettings: swiftSettings),
+    .target(name: "PerchHTTP", dependencies: ["PerchJSON"], swiftSettings: sizeSettings),
     // The epoll HTTP server on a Unix socket: listener, systemd socket activation, streams.
-    .target(name: "PerchServer", dependencies: ["PerchSystem", "CPerchSystem", "PerchHTTP"], swiftSettings: swiftSettings),
+    .target(name: "PerchServer", dependencies: ["PerchSystem", "CPerchSystem", "PerchHTTP"], swiftSettings: sizeSettings),
     // libmosquitto (its own C module: only PerchMQTT/Mosquitto.swift imports it).
     .systemLibrary(name: "CPerchMQTT", path: "Sources/CPerchMQTT"),
     // MQTT and Home Assistant discovery: the client thread, bounded outbox, topics, discovery.
     .target(name: "PerchMQTT", dependencies: ["CPerchMQTT", "PerchSystem", "PerchJSON", "PerchDaemonCore", "PerchMedia", "PerchJPEG"],
-            swiftSettings: swiftSettings, linkerSettings: [.linkedLibrary("mosquitto")]),
+            swiftSettings: sizeSettings, linkerSettings: [.linkedLibrary("mosquitto")]),
     // The running daemon: capture and inference threads, GPIO actions, the socket API, lifecycle.
     .target(name: "PerchDaemon", dependencies: ["PerchSystem", "CPerchSystem", "PerchRuntime", "PerchMedia", "PerchJPEG", "PerchFrontends",
                                                 "PerchDevices", "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer", "PerchMQTT"],
-            swiftSettings: swiftSettings),
+            swiftSettings: sizeSettings),
     // Command implementations shared by the executables (model tools, self-checks).
     .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchMedia", "PerchJPEG", "PerchFrontends", "PerchDevices",
                                                "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer", "PerchDaemon"],
-            swiftSettings: swiftSettings),
-    .executableTarget(name: "perchd", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
-    .executableTarget(name: "perch", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
+            swiftSettings: sizeSettings),
+    .executableTarget(name: "perchd", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: sizeSettings),
+    .executableTarget(name: "perch", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: sizeSettings),
     .executableTarget(name: "perch-selfcheck", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
 ]
 

@@ -80,6 +80,8 @@ final class PoolRunner: ParallelRunner, PoolWork {
         self.work = nil
     }
 
+    func rest() { pool.rest() }
+
     func runChunk(_ chunk: Int, lane: Int) {
         work?.runPart(chunk, of: parts, lane: lane)
     }

@@ -41,8 +41,14 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Polls before sleeping: some tens of µs on a current core (`pause` costs tens of cycles).
-    public static let defaultSpin = 2000
+    /// Polls before sleeping: a few µs on a current core (`pause`/`yield` cost tens of cycles),
+    /// about the gap between two layers of a small model. Longer spins buy little wall time and
+    /// cost instructions on every waiting core (under QEMU, 2000 polls added 30 % to a 4-thread
+    /// inference). `PERCH_POOL_SPIN=N` overrides it, for measuring.
+    public static let defaultSpin: Int = {
+        if let text = Environment.value("PERCH_POOL_SPIN"), let n = Int(text), n >= 0 { return n }
+        return 200
+    }()
 
     deinit { stop() }
 
@@ -51,6 +57,10 @@ public final class WorkerPool: @unchecked Sendable {
         for thread in threads { thread.join() }
         threads = []
     }
+
+    /// Tells the threads no job follows soon (the end of an inference): they sleep now instead
+    /// of spinning. The next `run` wakes them as usual.
+    public func rest() { shared.resting.store(true, ordering: .relaxed) }
 
     /// Runs `work.runChunk(c, lane:)` for every c in 0..<chunks (at most 2^20) and returns when
     /// all have returned. One job at a time: the pool has one owner.
@@ -78,6 +88,8 @@ private final class PoolShared: @unchecked Sendable {
     /// Chunks of the current job that have returned.
     let completed = Atomic<Int>(0)
     let stopping = Atomic<Bool>(false)
+    /// Set by `rest()` after the last job of a burst: waiting threads stop spinning.
+    let resting = Atomic<Bool>(false)
     var work: (any PoolWork)? = nil
 
     static let chunkBits: UInt64 = 20
@@ -90,6 +102,7 @@ private final class PoolShared: @unchecked Sendable {
     func run(_ job: any PoolWork, chunks: Int) {
         work = job
         completed.store(0, ordering: .relaxed)
+        resting.store(false, ordering: .relaxed)
         let next = (PoolShared.job(ticket.load(ordering: .relaxed)) &+ 1) << (2 * PoolShared.chunkBits)
         ticket.store(next | UInt64(chunks) << PoolShared.chunkBits, ordering: .releasing)
         // Under the mutex: a worker checks the ticket with it held before it sleeps, so it
@@ -144,7 +157,7 @@ private final class PoolShared: @unchecked Sendable {
             var polls = 0
             var current = PoolShared.job(ticket.load(ordering: .acquiring))
             while current == seen && !stopping.load(ordering: .acquiring) {
-                if polls < spin {
+                if polls < spin && !resting.load(ordering: .relaxed) {
                     polls &+= 1
                     perch_cpu_relax()
                 } else {

@@ -63,4 +63,21 @@ final class WorkerPoolTests: XCTestCase {
         }
         pool = nil
     }
+
+    /// `rest()` between bursts (the end of an inference) sends spinning threads to sleep; the
+    /// next job wakes them and still runs every chunk once. With an endless spin a thread
+    /// would never sleep unless `rest()` reached it; the pool still stops when dropped.
+    func testRestingThreadsWakeForTheNextJob() throws {
+        var pool: WorkerPool? = try WorkerPool(threadCount: 3, spin: Int.max)
+        for burst in 0..<100 {
+            for job in 0..<3 {
+                let recorder = ChunkRecorder(chunks: 5, threads: 3)
+                pool?.run(recorder, chunks: 5)
+                XCTAssertEqual(recorder.runs, Array(repeating: 1, count: 5), "burst \(burst), job \(job)")
+            }
+            pool?.rest()
+            if burst % 25 == 0 { usleep(2000) }
+        }
+        pool = nil
+    }
 }

@@ -14,6 +14,9 @@ public protocol ParallelRunner: AnyObject {
     /// thread takes it (the caller takes part in), and returns when all have returned.
     /// Allocates nothing.
     func run(_ work: any ParallelWork, parts: Int)
+    /// Called at the end of an inference: no part follows soon, so idle threads may sleep
+    /// at once rather than wait for more work.
+    func rest()
 }
 
 /// Makes an interpreter's runner when it is constructed (never in `invoke`): nil when the

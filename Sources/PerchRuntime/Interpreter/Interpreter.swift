@@ -89,6 +89,7 @@ public final class Interpreter {
             calls[i]._withUnsafeGuaranteedRef { $0.invoke() }
             i &+= 1
         }
+        runner?.rest()
     }
 
     /// Runs every operator once like `invoke()`, adding each operator's duration to
@@ -102,6 +103,7 @@ public final class Interpreter {
             nanoseconds[i] &+= after &- before
             before = after
         }
+        runner?.rest()
     }
 
     /// Runs operator `i` alone on whatever its input tensors hold (profiling: `perch bench

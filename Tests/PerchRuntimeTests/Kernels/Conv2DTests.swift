@@ -70,6 +70,13 @@ final class Conv2DTests: XCTestCase {
         try run(Case(cin: 8, cout: 6, groups: 2, activation: .relu), seed: 5)
         try run(Case(n: 2, h: 5, w: 5, cin: 40, cout: 20, strideH: 2, strideW: 1, activation: .relu6), seed: 6)
         try run(Case(h: 4, w: 4, cin: 1, cout: 8, kh: 4, kw: 4, padding: .same), seed: 7)
+        // Windows inside the image copied row by row: rows of 9 bytes (an RGB image's first
+        // layer, stride 2), 8 and 16 bytes (the two-load bounds), 6 and 48 bytes (byte/vector copy).
+        try run(Case(h: 12, w: 12, cin: 3, cout: 8, strideH: 2, strideW: 2), seed: 8)
+        try run(Case(n: 2, h: 6, w: 7, cin: 4, cout: 5, kh: 2, kw: 2, padding: .valid), seed: 9)
+        try run(Case(h: 6, w: 6, cin: 4, cout: 7, kh: 3, kw: 4, padding: .valid), seed: 10)
+        try run(Case(h: 8, w: 8, cin: 2, cout: 4, strideH: 1, strideW: 2), seed: 11)
+        try run(Case(h: 6, w: 6, cin: 16, cout: 12, padding: .valid), seed: 12)
     }
 
     func testPrepareErrors() {
