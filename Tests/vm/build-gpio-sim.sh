@@ -9,6 +9,8 @@ set -euo pipefail
 root=$1 arch=$2
 kver=$(cat "$root/.kver")
 out=$root/gpio-sim
+exec 9> "$root/.gpio-sim.lock"   # one build at a time (see fetch-kernel.sh)
+flock 9
 if [ -f "$out/gpio-sim.ko" ]; then echo "$out/gpio-sim.ko"; exit 0; fi
 
 rm -rf "$out"; mkdir -p "$out"

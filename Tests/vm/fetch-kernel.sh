@@ -9,6 +9,11 @@ arch=$1
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 vm_cache=${PERCH_CACHE:-$repo/.cache}/vm
 . "$repo/Tests/vm/debian.sh"
+# One fetch at a time per cache: tools/test.sh builds the systemd VM's root image in the
+# background while other steps may fetch kernels (the package lists and debs/all are shared).
+mkdir -p "$vm_cache"
+exec 9> "$vm_cache/.fetch-kernel.lock"
+flock 9
 
 abi=$(debian_kernel_abi "$arch")
 [ -n "$abi" ] || { echo "vm: cannot resolve the kernel ABI of linux-image-$arch" >&2; exit 1; }

@@ -2,7 +2,11 @@
 # Boots the systemd test VM: the Debian kernel of the device VM, a small initramfs that
 # mounts the ext4 root image, and a folder shared over 9p (mount tag host0). Writes the
 # serial console to LOG. With SNAPSHOT=1 (the default) the image is not changed: QEMU keeps
-# the writes in a temporary file.
+# the writes in a temporary file. cache=unsafe: the guest's flushes (dpkg, journald) do not
+# reach the host's disk; a VM that dies leaves no image behind (systemd-image.sh renames it
+# only after a clean first boot).
+# timeout --foreground keeps QEMU in the caller's process group, so that a timeout around
+# the whole test (tools/test.sh) ends QEMU as well.
 #
 #   Tests/vm/systemd-boot.sh ARCH KERNEL_ROOT INITRD IMAGE SHARE LOG TIMEOUT [KERNEL ARGS...]
 set -uo pipefail
@@ -28,8 +32,8 @@ case "$arch" in
 esac
 snapshot=()
 [ "${SNAPSHOT:-1}" = 1 ] && snapshot=(-snapshot)
-timeout "$limit" "${qemu[@]}" -accel tcg -smp 1 -m 1024 -nographic -no-reboot "${snapshot[@]}" \
-  -initrd "$initrd" -drive "file=$image,if=virtio,format=raw" \
+timeout --foreground "$limit" "${qemu[@]}" -accel tcg -smp 1 -m 1024 -nographic -no-reboot "${snapshot[@]}" \
+  -initrd "$initrd" -drive "file=$image,if=virtio,format=raw,cache=unsafe" \
   -virtfs "local,path=$share,mount_tag=host0,security_model=none" \
   -append "console=$console root=/dev/vda rw panic=-1 quiet $*" \
   < /dev/null 2>&1 | stdbuf -oL tr -d '\r' > "$log"   # line-buffered: the caller follows the log

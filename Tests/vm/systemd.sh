@@ -5,18 +5,22 @@
 # journal priorities, reload, watchdog restarts, the sandbox, GPIO release on stop, upgrade,
 # remove and purge.
 #
-#   Tests/vm/systemd.sh aarch64|x86_64
+#   Tests/vm/systemd.sh aarch64|x86_64 [--image-only]
 #
-# Builds the package (cross/package.sh; PERCH_VM_SKIP_BUILD=1 packages the existing build),
-# the root image once per $PERCH_CACHE/vm (Tests/vm/systemd-image.sh: downloads ~100 MB
-# of Debian packages and configures them in the VM, several minutes), then boots it.
+# Builds the root image once per $PERCH_CACHE/vm (Tests/vm/systemd-image.sh: downloads
+# ~40 MB of Debian packages and configures them in the VM, minutes under TCG), the package
+# (cross/package.sh; PERCH_VM_SKIP_BUILD=1 packages the existing build), then boots it.
+# --image-only stops after the image: tools/test.sh starts that early, in the background,
+# since the image does not depend on Perch.
 # Last line: "vm-systemd-ARCH: N passed, N failed". Exits non-zero on any failure.
 set -uo pipefail
 arch=${1:-}
+image_only=0
+[ "${2:-}" = --image-only ] && image_only=1
 case "$arch" in
   x86_64) debarch=amd64 ;;
   aarch64) debarch=arm64 ;;
-  *) echo "usage: Tests/vm/systemd.sh aarch64|x86_64" >&2; exit 2 ;;
+  *) echo "usage: Tests/vm/systemd.sh aarch64|x86_64 [--image-only]" >&2; exit 2 ;;
 esac
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 vm_cache=${PERCH_CACHE:-$repo/.cache}/vm
@@ -36,17 +40,21 @@ done
 root=$("$repo/Tests/vm/fetch-kernel.sh" "$debarch") || die "kernel download failed"
 gpio_sim=$("$repo/Tests/vm/build-gpio-sim.sh" "$root" "$debarch") || die "gpio-sim build failed"
 
-skip=0
-[ "${PERCH_VM_SKIP_BUILD:-0}" = 1 ] && skip=1
-deb=$(PERCH_PACKAGE_SKIP_BUILD=$skip "$repo/cross/package.sh" "$arch" 2> "$vm_cache/package-$arch.log" | tail -1)
-grep -E "^package: perch_|^lintian: [0-9]+ errors" "$vm_cache/package-$arch.log" >&2
-[ -f "$deb" ] || { tail -20 "$vm_cache/package-$arch.log" >&2; die "cross/package.sh $arch failed"; }
-
 image_started=$(date +%s)
 paths=$("$repo/Tests/vm/systemd-image.sh" "$arch" "$root" "$gpio_sim") || die "the root image could not be built"
 image=$(echo "$paths" | sed -n 1p)
 initrd=$(echo "$paths" | sed -n 2p)
 echo "$name: root image ready after $(( $(date +%s) - image_started )) s" >&2
+if [ "$image_only" = 1 ]; then
+  echo "$name: took $(( $(date +%s) - started )) s (root image only)"
+  exit 0
+fi
+
+skip=0
+[ "${PERCH_VM_SKIP_BUILD:-0}" = 1 ] && skip=1
+deb=$(PERCH_PACKAGE_SKIP_BUILD=$skip "$repo/cross/package.sh" "$arch" 2> "$vm_cache/package-$arch.log" | tail -1)
+grep -E "^package: perch_|^lintian: [0-9]+ errors" "$vm_cache/package-$arch.log" >&2
+[ -f "$deb" ] || { tail -20 "$vm_cache/package-$arch.log" >&2; die "cross/package.sh $arch failed"; }
 
 # The share: the package, its dependencies as a local apt repository (downloaded once), the
 # guest script. apt in the guest must resolve Depends from here; nothing else is reachable.
