@@ -21,10 +21,10 @@ import numpy as np
 import real_data
 import synth
 
-IMAGE_KINDS = {"room": 0.25, "room_hard_negative": 0.2, "photo": 0.25, "photo_with_figure": 0.1,
-               "people": 0.08, "texture": 0.05, "black": 0.07}
-SOUND_KINDS = {"event": 0.3, "voice": 0.17, "distractor": 0.17, "event_over_distractor": 0.12,
-               "hard_negative": 0.14, "silence": 0.1}
+IMAGE_KINDS = {"room": 0.22, "room_hard_negative": 0.2, "photo": 0.28, "photo_with_figure": 0.1,
+               "people": 0.08, "texture": 0.07, "black": 0.05}
+SOUND_KINDS = {"event": 0.28, "voice": 0.22, "distractor": 0.16, "event_over_distractor": 0.12,
+               "hard_negative": 0.12, "silence": 0.1}
 
 
 def _pick(rng, weights):
@@ -60,8 +60,12 @@ class Mixer:
         images = self._images[path]
         return images[rng.integers(len(images))]
 
-    def _sound(self, rng, paths):
+    def _sound(self, rng, paths, pitch=False):
         x = real_data.load_audio(paths[rng.integers(len(paths))])
+        if pitch:
+            # Played 0.75-1.4x as long (pitch down to 0.71x, up to 1.33x): the training voices
+            # are three women; this gives lower, slower (and higher, faster) voices too.
+            x = synth.resample(x, 16000, int(16000 * rng.uniform(0.75, 1.4)))
         return synth.window(rng, x, at_start=rng.random() < 0.3)
 
     def sample(self, rng, bank):
@@ -86,7 +90,7 @@ class Mixer:
                                 snr_db=rng.uniform(3.0, 25.0))
         elif sound_kind == "voice":
             event = "speech"
-            wav = synth.mix(rng, self._sound(rng, self.voices), snr_db=rng.uniform(5.0, 35.0))
+            wav = synth.mix(rng, self._sound(rng, self.voices, pitch=rng.random() < 0.6), snr_db=rng.uniform(5.0, 35.0))
         elif sound_kind == "distractor":
             wav = synth.mix(rng, self._sound(rng, self.distractors), snr_db=rng.uniform(5.0, 35.0))
         elif sound_kind == "hard_negative":

@@ -594,11 +594,12 @@ def _resize(img, w, h):
 
 
 def photo_frame(rng, photo):
-    """A photograph as a 160x120 camera frame: a random 4:3 crop (60-100 % of the largest),
-    resized, float RGB in [0,1]."""
+    """A photograph as a 160x120 camera frame: a random 4:3 crop (60-100 % of the largest, or a
+    close-up of 15-60 % a third of the time: surfaces, objects and print fill the view), resized,
+    float RGB in [0,1]."""
     h, w, _ = photo.shape
     ch, cw = (h, int(h * 4 / 3)) if w * 3 >= h * 4 else (int(w * 3 / 4), w)
-    s = rng.uniform(0.6, 1.0)
+    s = rng.uniform(0.6, 1.0) if rng.random() >= 1 / 3 else rng.uniform(0.15, 0.6)
     ch, cw = max(8, int(ch * s)), max(8, int(cw * s))
     y0, x0 = int(rng.integers(0, h - ch + 1)), int(rng.integers(0, w - cw + 1))
     crop = photo[y0:y0 + ch, x0:x0 + cw]
