@@ -179,13 +179,44 @@ def set_seeds(seed):
 
 
 def masked_bce(y_true, y_pred):
-    """Binary cross-entropy over the known labels (y = -1 marks an unknown label)."""
+    """Binary cross-entropy over the known labels (y = -1 marks an unknown label). y_true may
+    carry a weight per label after the targets ([targets | weights], see room_weights)."""
     from keras import ops
+    n = y_pred.shape[-1]
+    if y_true.shape[-1] == 2 * n:
+        y_true, weights = y_true[..., :n], y_true[..., n:]
+    else:
+        weights = 1.0
     known = ops.cast(y_true >= 0, "float32")
     p = ops.clip(y_pred, 1e-7, 1 - 1e-7)
     t = ops.maximum(y_true, 0.0)
     bce = -(t * ops.log(p) + (1 - t) * ops.log(1 - p))
-    return ops.sum(bce * known, axis=-1) / ops.maximum(ops.sum(known, axis=-1), 1.0)
+    return ops.sum(bce * known * weights, axis=-1) / ops.maximum(ops.sum(known, axis=-1), 1.0)
+
+
+def room_weights(y, labels, specs):
+    """Loss weight per sample and label: LABEL=W weighs that label's targets (positive and
+    negative) W times in rendered-room frames, i.e. those whose room label door_open is known
+    (real photographs leave it unknown). Why: training on real photographs without people made
+    `person` cautious on the dim synthetic rooms, and the fused `visitor` needs `person`.
+    Returns ([targets | weights] or y itself, {label: {weight, samples}})."""
+    if not specs:
+        return y, {}
+    room = y[:, labels.index("door_open")] >= 0
+    w = np.ones_like(y, dtype=np.float32)
+    summary = {}
+    for spec in specs:
+        name, _, value = spec.partition("=")
+        if name not in labels or not value:
+            raise SystemExit(f"--room-weight {spec!r}: expected LABEL=WEIGHT with a label of {labels}")
+        weight = float(value)
+        if not weight > 0:
+            raise SystemExit(f"--room-weight {spec!r}: weight must be > 0")
+        j = labels.index(name)
+        hit = room & (y[:, j] >= 0)
+        w[hit, j] = weight
+        summary[name] = {"weight": weight, "samples": int(hit.sum()), "positives": int((hit & (y[:, j] == 1)).sum())}
+    return np.concatenate([y, w], axis=1).astype(np.float32), summary
 
 
 def train_model(labels, x_img, x_aud, y, args, spec, tag):
@@ -421,6 +452,8 @@ def main():
     ap.add_argument("--real-samples", type=int, default=4, help="held-out samples to store as references")
     ap.add_argument("--random-samples", type=int, default=2, help="uniform random samples to store")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--room-weight", metavar="LABEL=W", action="append", default=[],
+                    help="weigh LABEL's targets in rendered-room frames W times in the loss (repeatable)")
     ap.add_argument("--real-eval", metavar="DIR",
                     help="held-out real set (generate.py --real-eval DIR): FP rate and recall per label in report.md")
     ap.add_argument("--baseline", metavar="MODEL.tflite",
@@ -465,11 +498,14 @@ def main():
         test_source = "test/"
     if args.limit:
         tr_img_q, tr_aud_q, tr_y = tr_img_q[:args.limit], tr_aud_q[:args.limit], tr_y[:args.limit]
+    tr_y_fit, loss_weights = room_weights(tr_y, labels, args.room_weight)
+    if loss_weights:
+        log(f"room loss weights: {loss_weights}")
     tr_img, tr_aud = to_float(tr_img_q, tr_aud_q)
     te_img, te_aud = to_float(te_img_q, te_aud_q)
     log(f"train {len(tr_y)}, test {len(te_y)} ({test_source}), labels {labels}")
 
-    full, fit = train_model(labels, tr_img, tr_aud, tr_y, args, spec, "audio+image")
+    full, fit = train_model(labels, tr_img, tr_aud, tr_y_fit, args, spec, "audio+image")
     p_float, attn_float = predict(full, te_img, te_aud)
     float_metrics = metrics(te_y, p_float, labels)
 
@@ -536,9 +572,9 @@ def main():
                 "fused model, audio blanked at test": metrics(te_y, predict(full, te_img, blank_aud)[0], labels)}
     ablation_fit = {}
     if args.ablation:
-        audio_only, ablation_fit["audio only"] = train_model(labels, np.zeros_like(tr_img), tr_aud, tr_y, args, spec, "audio only")
+        audio_only, ablation_fit["audio only"] = train_model(labels, np.zeros_like(tr_img), tr_aud, tr_y_fit, args, spec, "audio only")
         ablation["audio-only model (trained with blank image)"] = metrics(te_y, predict(audio_only, blank_img, te_aud)[0], labels)
-        image_only, ablation_fit["image only"] = train_model(labels, tr_img, np.full_like(tr_aud, -1.0), tr_y, args, spec, "image only")
+        image_only, ablation_fit["image only"] = train_model(labels, tr_img, np.full_like(tr_aud, -1.0), tr_y_fit, args, spec, "image only")
         ablation["image-only model (trained with blank audio)"] = metrics(te_y, predict(image_only, te_img, blank_aud)[0], labels)
 
     # Write the model folder.
@@ -644,7 +680,7 @@ def main():
                      "train_samples": int(len(tr_y)), "test_samples": int(len(te_y)), "test_split": test_source,
                      "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "optimizer": f"AdamW (weight decay {args.weight_decay}), cosine decay",
                      "augmentation": "random left-right mirror of the frame",
-                     "loss": "binary cross-entropy", "val_fraction": args.val_fraction, "seed": args.seed,
+                     "loss": "binary cross-entropy", "room_loss_weights": loss_weights, "val_fraction": args.val_fraction, "seed": args.seed,
                      "representative_samples": int(len(rep)), "fit": fit, "ablation_fit": ablation_fit,
                      "tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__,
                      "tflite_micro": tflite_micro.__version__, "python": platform.python_version(),
@@ -671,6 +707,9 @@ def main():
               f"model: {len(flat)} bytes, {info.get('macs')} MACs, sha256 {sha}", "",
               "operators: " + ", ".join(f"{k} x{v}" for k, v in info["operators"].items()), "",
               f"train {len(tr_y)}, test {len(te_y)} ({test_source}); accuracy / F1 at threshold 0.5", "",
+              *([("loss weights in rendered-room frames: " + ", ".join(
+                  f"{n} x{v['weight']:g} ({v['samples']} samples, {v['positives']} positive)" for n, v in loss_weights.items())), ""]
+                if loss_weights else []),
               table(labels, {"float": float_metrics, "int8 (tflite-micro)": int8_metrics}), "",
               "## Single-modality ablation (float)", "",
               table(labels, {"audio+image": float_metrics, **ablation}), "",
