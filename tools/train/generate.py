@@ -33,7 +33,16 @@ def main():
     ap.add_argument("--p-person", type=float, default=0.5)
     ap.add_argument("--p-door-open", type=float, default=0.5)
     ap.add_argument("--p-light-on", type=float, default=0.5)
+    ap.add_argument("--real", type=float, default=0.0,
+                    help="share of samples whose image or sound is real, a hard negative or blank "
+                         "(photographs and recordings of real_data.py's training pool; 0 = the synthetic task only)")
+    ap.add_argument("--real-eval", metavar="DIR",
+                    help="instead: write the held-out real evaluation set (real_data.py's eval pool) to DIR/test")
     args = ap.parse_args()
+    if args.real_eval:
+        import real_inputs
+        real_inputs.write_eval(args.real_eval)
+        return
 
     synth.require_espeak()
     os.makedirs(args.out, exist_ok=True)
@@ -48,6 +57,10 @@ def main():
     with open(os.path.join(args.out, "labels.txt"), "w") as f:
         f.write("\n".join(names) + "\n")
 
+    mixer = None
+    if args.real > 0:
+        import real_inputs
+        mixer = real_inputs.Mixer(args.real)
     summary = {"generator": "tools/train/generate.py", "seed": args.seed,
                "espeak_ng": subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True).stdout.strip(),
                "audio": "1 s 16 kHz mono 16-bit WAV: one of " + ", ".join(synth.AUDIO_EVENTS)
@@ -65,21 +78,34 @@ def main():
         rows = []
         for i in range(count):
             rng = np.random.default_rng([args.seed, split_id, i])
+            name = f"{split}{i:05d}"
+            if mixer is not None and split == "train" and mixer.wants(rng):
+                wav, frame, labels, unknown = mixer.sample(rng, banks[split])
+                synth.write_wav(os.path.join(folder, name + ".wav"), wav)
+                synth.write_ppm(os.path.join(folder, name + ".ppm"), frame)
+                counts.update(labels)
+                counts.update("?" + u for u in unknown)
+                rows.append(f"{name},{';'.join(labels)},{';'.join(unknown)}")
+                continue
             event = synth.AUDIO_EVENTS[rng.integers(len(synth.AUDIO_EVENTS))]
             person = bool(rng.random() < args.p_person)
             door_open = bool(rng.random() < args.p_door_open)
             light_on = bool(rng.random() < args.p_light_on)
-            name = f"{split}{i:05d}"
             synth.write_wav(os.path.join(folder, name + ".wav"), synth.audio_clip(rng, event, banks[split]))
             synth.write_ppm(os.path.join(folder, name + ".ppm"), synth.render_frame(rng, person, door_open, light_on))
             labels = synth.label_set(event, person, door_open, light_on)
             counts.update(labels)
-            rows.append(f"{name},{';'.join(labels)}")
+            rows.append(f"{name},{';'.join(labels)}," if mixer is not None else f"{name},{';'.join(labels)}")
             if (i + 1) % 500 == 0:
                 print(f"{split}: {i + 1}/{count}", flush=True)
         with open(os.path.join(folder, "labels.csv"), "w") as f:
-            f.write("name,labels\n" + "\n".join(rows) + "\n")
-        summary["splits"][split] = {"samples": count, "positives": {n: counts[n] for n in names}}
+            f.write(("name,labels,unknown\n" if mixer is not None else "name,labels\n") + "\n".join(rows) + "\n")
+        summary["splits"][split] = {"samples": count, "positives": {n: counts[n] for n in names},
+                                    "unknown": {n: counts["?" + n] for n in names if counts["?" + n]}}
+        if mixer is not None and split == "train":
+            summary["splits"][split]["kinds"] = dict(sorted(mixer.kinds.items()))
+    if mixer is not None:
+        summary["real"] = mixer.describe()
     with open(os.path.join(args.out, "dataset.json"), "w") as f:
         json.dump(summary, f, indent=1)
     print(json.dumps(summary["splits"], indent=1))

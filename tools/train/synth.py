@@ -34,20 +34,40 @@ LABELS = [
 
 def label_set(event, person, door_open, light_on):
     """The labels of a synthetic sample."""
-    on = {event} - {"none"}
-    if person:
-        on.add("person")
-    if door_open:
-        on.add("door_open")
-    if light_on:
-        on.add("light_on")
-    if person and event in ("doorbell", "knock"):
-        on.add("visitor")
-    if event == "smoke_alarm" and not person:
-        on.add("unattended_alarm")
-    if event == "glass_break" and not light_on:
-        on.add("break_in")
-    return sorted(on, key=[name for name, _, _ in LABELS].index)
+    return labels_known(event, person, door_open, light_on)[0]
+
+
+SAME = object()
+
+
+def labels_known(event, person, door_open, light_on, seen_person=SAME, seen_light=SAME):
+    """(labels that are on, labels that are unknown) of a sample. person, door_open, light_on may
+    be None (unknown: a photograph shows no door and says nothing of a room light). The fused
+    labels use what the camera shows of the scene (seen_person, seen_light; by default the image
+    labels): a black frame shows no person and no light, yet says neither that the room is
+    empty nor that it is dark, so a fused label that depends on it is unknown there."""
+    seen_person = person if seen_person is SAME else seen_person
+    seen_light = light_on if seen_light is SAME else seen_light
+    on, unknown = {event} - {"none"}, set()
+    for name, value in (("person", person), ("door_open", door_open), ("light_on", light_on)):
+        if value is None:
+            unknown.add(name)
+        elif value:
+            on.add(name)
+
+    def fused(name, needs_event, value):
+        if not needs_event:
+            return
+        if value is None:
+            unknown.add(name)
+        elif value:
+            on.add(name)
+
+    fused("visitor", event in ("doorbell", "knock"), seen_person)
+    fused("unattended_alarm", event == "smoke_alarm", None if seen_person is None else not seen_person)
+    fused("break_in", event == "glass_break", None if seen_light is None else not seen_light)
+    order = [name for name, _, _ in LABELS].index
+    return sorted(on, key=order), sorted(unknown, key=order)
 
 # ---------------------------------------------------------------------------------------------
 # WAV helpers
@@ -318,7 +338,29 @@ def _paint(img, mask, colour):
     img[mask] = colour
 
 
-def render_frame(rng, person, door_open, light_on, figure_rng=None, light_rng=None, at_door=None):
+def _draw_figure(img, yy, xx, figure_rng, cx, feet, height):
+    """A standing figure (head, hair, torso, arms, legs) with its feet at (cx, feet)."""
+    head_r = height * 0.075
+    shoulder = height * 0.13
+    skin = figure_rng.uniform([0.35, 0.2, 0.12], [0.95, 0.8, 0.7])
+    shirt = figure_rng.uniform(0, 1, 3)
+    trousers = figure_rng.uniform(0, 0.7, 3)
+    head_y = feet - height + head_r
+    torso_top = head_y + head_r * 1.4
+    hip = feet - height * 0.47
+    _paint(img, _rect(yy, xx, hip, cx - shoulder * 0.8, feet, cx - 1), trousers)
+    _paint(img, _rect(yy, xx, hip, cx + 1, feet, cx + shoulder * 0.8), trousers)
+    _paint(img, _ellipse(yy, xx, (torso_top + hip) / 2, cx, (hip - torso_top) / 2 + 2, shoulder), shirt)
+    arm_w = max(1.5, shoulder * 0.3)
+    swing = figure_rng.uniform(-3, 3)
+    _paint(img, _rect(yy, xx, torso_top + 1, cx - shoulder - arm_w + swing, hip + 4, cx - shoulder + swing), shirt * 0.9)
+    _paint(img, _rect(yy, xx, torso_top + 1, cx + shoulder - swing, hip + 4, cx + shoulder + arm_w - swing), shirt * 0.9)
+    _paint(img, _ellipse(yy, xx, head_y, cx, head_r * 1.15, head_r), skin)
+    if figure_rng.random() < 0.6:  # hair
+        _paint(img, _ellipse(yy, xx, head_y - head_r * 0.6, cx, head_r * 0.6, head_r * 1.02), figure_rng.uniform(0, 0.5, 3))
+
+
+def render_frame(rng, person, door_open, light_on, figure_rng=None, light_rng=None, at_door=None, extras=None):
     """A 160x120 RGB frame of a room with a door: a figure present or not, the door open or
     closed, the light on or off. Centre-cropped to 120x120 by the image pipeline, so the scene
     content lives in x in [20, 140).
@@ -326,7 +368,8 @@ def render_frame(rng, person, door_open, light_on, figure_rng=None, light_rng=No
     By default everything is drawn from `rng` (the dataset). A scripted scene (make_demo.py)
     passes `figure_rng` and `light_rng` so the same room (drawn from `rng`) keeps its layout
     whatever the figure, door and light do, and `at_door` to put the figure in the doorway
-    (True) or in the room (False)."""
+    (True) or in the room (False). `extras(img, yy, xx, horizon)` draws more things (hard
+    negatives) before the light is applied."""
     figure_rng = rng if figure_rng is None else figure_rng
     light_rng = rng if light_rng is None else light_rng
     h, w = FRAME_H, FRAME_W
@@ -402,24 +445,9 @@ def render_frame(rng, person, door_open, light_on, figure_rng=None, light_rng=No
         else:
             cx = figure_rng.uniform(30, 130)
             feet = horizon + figure_rng.uniform(0, 22)
-        head_r = height * 0.075
-        shoulder = height * 0.13
-        skin = figure_rng.uniform([0.35, 0.2, 0.12], [0.95, 0.8, 0.7])
-        shirt = figure_rng.uniform(0, 1, 3)
-        trousers = figure_rng.uniform(0, 0.7, 3)
-        head_y = feet - height + head_r
-        torso_top = head_y + head_r * 1.4
-        hip = feet - height * 0.47
-        _paint(img, _rect(yy, xx, hip, cx - shoulder * 0.8, feet, cx - 1), trousers)
-        _paint(img, _rect(yy, xx, hip, cx + 1, feet, cx + shoulder * 0.8), trousers)
-        _paint(img, _ellipse(yy, xx, (torso_top + hip) / 2, cx, (hip - torso_top) / 2 + 2, shoulder), shirt)
-        arm_w = max(1.5, shoulder * 0.3)
-        swing = figure_rng.uniform(-3, 3)
-        _paint(img, _rect(yy, xx, torso_top + 1, cx - shoulder - arm_w + swing, hip + 4, cx - shoulder + swing), shirt * 0.9)
-        _paint(img, _rect(yy, xx, torso_top + 1, cx + shoulder - swing, hip + 4, cx + shoulder + arm_w - swing), shirt * 0.9)
-        _paint(img, _ellipse(yy, xx, head_y, cx, head_r * 1.15, head_r), skin)
-        if figure_rng.random() < 0.6:  # hair
-            _paint(img, _ellipse(yy, xx, head_y - head_r * 0.6, cx, head_r * 0.6, head_r * 1.02), figure_rng.uniform(0, 0.5, 3))
+        _draw_figure(img, yy, xx, figure_rng, cx, feet, height)
+    if extras is not None:
+        extras(img, yy, xx, horizon)
     # Lighting: on = bright, warm or neutral; off = dim, bluish, with sensor gain noise.
     if light_on:
         gain = light_rng.uniform(0.75, 1.2)
@@ -446,3 +474,220 @@ def write_ppm(path, rgb):
     with open(path, "wb") as f:
         f.write(b"P6\n%d %d\n255\n" % (w, h))
         f.write(rgb.tobytes())
+
+
+# ---------------------------------------------------------------------------------------------
+# Hard negatives and real inputs (photographs and recordings from packages, see real_data.py)
+
+
+def beeps(rng):
+    """1 to 4 electronic beeps (pure or square-ish tones) away from the smoke alarm's band and
+    pattern: a microwave, a timer, a phone."""
+    x = np.zeros(CLIP)
+    f = rng.uniform(400, 2600) if rng.random() < 0.8 else rng.uniform(3700, 6000)
+    count = int(rng.integers(1, 5))
+    length = rng.uniform(0.04, 0.25)
+    gap = rng.uniform(0.05, 0.2)
+    start = rng.uniform(0, max(0.01, 1 - count * (length + gap)))
+    t = _t()
+    for k in range(count):
+        t0 = start + k * (length + gap)
+        on = (t >= t0) & (t < t0 + length)
+        tone = np.sin(2 * np.pi * f * t)
+        if rng.random() < 0.4:
+            tone = np.sign(tone) * 0.6 + 0.4 * tone
+        x += on * tone
+    return x / (np.abs(x).max() + 1e-9)
+
+
+def clicks(rng):
+    """Clicks that are not knocks: one switch click, a ticking clock or typing (short, bright)."""
+    x = np.zeros(CLIP)
+    mode = rng.integers(3)
+    times = [rng.uniform(0, 0.9)] if mode == 0 else \
+        list(np.arange(rng.uniform(0, 0.5), 1.0, rng.uniform(0.45, 1.0))) if mode == 1 else \
+        list(np.cumsum(rng.uniform(0.06, 0.25, 8)))
+    n = int(0.015 * RATE)
+    tt = np.arange(n) / RATE
+    f = rng.uniform(2000, 6000)
+    for t0 in times:
+        i = int(t0 * RATE)
+        if i >= CLIP:
+            break
+        hit = (rng.standard_normal(n) * 0.6 + np.sin(2 * np.pi * f * tt)) * np.exp(-tt / rng.uniform(0.001, 0.004))
+        end = min(CLIP, i + n)
+        x[i:end] += hit[:end - i] * rng.uniform(0.5, 1.0)
+    return x / (np.abs(x).max() + 1e-9)
+
+
+def ding(rng):
+    """A single notification tone or a quick rising/falling sweep (not a 2-4 note door chime)."""
+    t = _t()
+    t0 = rng.uniform(0, 0.6)
+    tt = np.clip(t - t0, 0, None)
+    on = t >= t0
+    if rng.random() < 0.5:
+        f = rng.uniform(600, 2500)
+        x = on * np.exp(-tt / rng.uniform(0.05, 0.3)) * (np.sin(2 * np.pi * f * tt) + 0.3 * np.sin(2 * np.pi * 3 * f * tt))
+    else:
+        f0, f1 = rng.uniform(300, 1500), rng.uniform(300, 3000)
+        d = rng.uniform(0.1, 0.35)
+        phase = 2 * np.pi * (f0 * tt + (f1 - f0) * tt ** 2 / (2 * d))
+        x = on * (tt < d) * np.sin(phase) * np.sin(np.pi * np.clip(tt / d, 0, 1))
+    return x / (np.abs(x).max() + 1e-9)
+
+
+def babble_noise(rng):
+    """Noise with a syllable-rate (3-7 Hz) envelope and a speech-like spectral tilt but no
+    voicing or formants: a fan that pulses, a muffled TV through a wall."""
+    x = _fft_filter(_coloured_noise(rng, CLIP, rng.uniform(0.5, 1.5)), rng.uniform(80, 300), rng.uniform(1500, 5000))
+    rate = rng.uniform(3, 7)
+    env = np.clip(np.sin(2 * np.pi * rate * _t() + rng.uniform(0, 6.3)) + rng.uniform(-0.2, 0.6), 0, None)
+    x = x * env
+    return x / (np.abs(x).max() + 1e-9)
+
+
+HARD_SOUNDS = {"beeps": beeps, "clicks": clicks, "ding": ding, "babble_noise": babble_noise}
+
+
+def mix(rng, foreground, background_sound=None, snr_db=None):
+    """Foreground (or None) over room tone (synthetic, or a given quiet background), normalised
+    to a random peak level as audio_clip does."""
+    bg = background(rng) if background_sound is None else background_sound / (np.sqrt(np.mean(background_sound ** 2)) + 1e-12)
+    if foreground is None:
+        x = bg * rng.uniform(0.2, 1.5)
+    else:
+        active = np.abs(foreground) > 0.05 * (np.abs(foreground).max() + 1e-12)
+        rms = np.sqrt(np.mean(foreground[active] ** 2)) if active.any() else 1.0
+        snr = rng.uniform(3.0, 30.0) if snr_db is None else snr_db
+        x = foreground / (rms + 1e-12) * 10 ** (snr / 20) + bg
+    return x / (np.abs(x).max() + 1e-9) * 10 ** (rng.uniform(-30.0, -3.0) / 20)
+
+
+def window(rng, x, at_start=False):
+    """A 1 s window of a longer recording (padded with zeros when shorter): at the start, or at a
+    random place that holds the sound's loudest part."""
+    if len(x) <= CLIP:
+        out = np.zeros(CLIP)
+        start = 0 if at_start else int(rng.integers(0, CLIP - len(x) + 1))
+        out[start:start + len(x)] = x
+        return out
+    if at_start:
+        return x[:CLIP].copy()
+    peak = int(np.argmax(np.abs(x)))
+    lo, hi = max(0, peak - CLIP + 1600), min(len(x) - CLIP, peak - 1600)
+    start = int(rng.integers(lo, hi + 1)) if hi >= lo else int(rng.integers(0, len(x) - CLIP + 1))
+    return x[start:start + CLIP].copy()
+
+
+def silence(rng):
+    """Digital silence or a very quiet microphone (the other side of modality dropout)."""
+    if rng.random() < 0.5:
+        return np.zeros(CLIP)
+    x = background(rng)
+    return x / (np.abs(x).max() + 1e-9) * 10 ** (rng.uniform(-75.0, -50.0) / 20)
+
+
+def _resize(img, w, h):
+    from PIL import Image
+    return np.asarray(Image.fromarray(img).resize((w, h), Image.BOX if img.shape[1] > w else Image.BILINEAR))
+
+
+def photo_frame(rng, photo):
+    """A photograph as a 160x120 camera frame: a random 4:3 crop (60-100 % of the largest, or a
+    close-up of 15-60 % a third of the time: surfaces, objects and print fill the view), resized,
+    float RGB in [0,1]."""
+    h, w, _ = photo.shape
+    ch, cw = (h, int(h * 4 / 3)) if w * 3 >= h * 4 else (int(w * 3 / 4), w)
+    s = rng.uniform(0.6, 1.0) if rng.random() >= 1 / 3 else rng.uniform(0.15, 0.6)
+    ch, cw = max(8, int(ch * s)), max(8, int(cw * s))
+    y0, x0 = int(rng.integers(0, h - ch + 1)), int(rng.integers(0, w - cw + 1))
+    crop = photo[y0:y0 + ch, x0:x0 + cw]
+    if rng.random() < 0.5:
+        crop = crop[:, ::-1]
+    return _resize(np.ascontiguousarray(crop), FRAME_W, FRAME_H).astype(np.float64) / 255.0
+
+
+def figure_on(rng, img):
+    """Draws a synthetic figure into a float frame (a person in front of a real scene)."""
+    h, w, _ = img.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    height = rng.uniform(42, 95)
+    _draw_figure(img, yy, xx, rng, rng.uniform(35, 125), rng.uniform(height + 2, 119), height)
+    return img
+
+
+def camera(rng, img):
+    """Exposure, white balance, dim scenes, sensor noise and defocus on a float frame -> uint8."""
+    gain = rng.uniform(0.7, 1.25) if rng.random() < 0.8 else rng.uniform(0.15, 0.4)
+    img = img * gain * rng.uniform([0.85, 0.85, 0.8], [1.1, 1.05, 1.15])
+    noise = rng.uniform(0.003, 0.04)
+    img = img + rng.normal(0, noise, img.shape) + rng.normal(0, noise / 2, img.shape[:2] + (1,))
+    if rng.random() < 0.3:
+        img = (np.roll(img, 1, axis=1) + img + np.roll(img, -1, axis=1)) / 3
+        img = (np.roll(img, 1, axis=0) + img + np.roll(img, -1, axis=0)) / 3
+    return np.clip(np.round(img * 255), 0, 255).astype(np.uint8)
+
+
+def _animal(rng, img, yy, xx, horizon):
+    """A four-legged animal's silhouette (cat/dog-like): horizontal body, legs, head, tail."""
+    size = rng.uniform(8, 22)
+    cx, feet = rng.uniform(30, 130), horizon + rng.uniform(2, 22)
+    colour = rng.uniform(0.05, 0.9, 3)
+    body_y = feet - size * 0.9
+    _paint(img, _ellipse(yy, xx, body_y, cx, size * 0.45, size), colour)
+    for dx in (-0.7, -0.45, 0.45, 0.7):
+        _paint(img, _rect(yy, xx, body_y, cx + dx * size - 1.2, feet, cx + dx * size + 1.2), colour * 0.9)
+    side = 1 if rng.random() < 0.5 else -1
+    _paint(img, _ellipse(yy, xx, body_y - size * 0.45, cx + side * size * 1.05, size * 0.35, size * 0.35), colour)
+    _paint(img, _rect(yy, xx, body_y - size * 0.6, cx - side * size * 1.3 - 1, body_y, cx - side * size * 1.3 + 1), colour)
+
+
+def _screen(rng, img, yy, xx, horizon):
+    """A television or monitor: a bright rectangle with random content and a dark bezel."""
+    w, h = rng.uniform(25, 60), rng.uniform(18, 38)
+    x0, y0 = rng.uniform(20, 140 - w), rng.uniform(10, max(11, horizon - h))
+    _paint(img, _rect(yy, xx, y0 - 2, x0 - 2, y0 + h + 2, x0 + w + 2), [0.05, 0.05, 0.05])
+    inner = _rect(yy, xx, y0, x0, y0 + h, x0 + w)
+    content = rng.uniform(0.2, 1.0, 3) * (0.6 + 0.4 * np.sin(xx / rng.uniform(2, 12) + yy / rng.uniform(2, 12)))[..., None]
+    img[inner] = content[inner]
+
+
+def _clutter(rng, img, yy, xx, horizon):
+    """Boxes, bags, a coat rack, bottles: upright shapes that are not people."""
+    for _ in range(int(rng.integers(3, 9))):
+        cx, base = rng.uniform(22, 138), horizon + rng.uniform(0, 20)
+        w, h = rng.uniform(3, 18), rng.uniform(4, 45)
+        colour = rng.uniform(0.05, 0.95, 3)
+        if rng.random() < 0.5:
+            _paint(img, _rect(yy, xx, base - h, cx - w / 2, base, cx + w / 2), colour)
+        else:
+            _paint(img, _ellipse(yy, xx, base - h / 2, cx, h / 2, w / 2), colour)
+
+
+def hard_negative_extras(rng):
+    """extras() for render_frame: an animal, a screen or clutter (1 to 3 of them)."""
+    kinds = [(_animal, _screen, _clutter)[rng.integers(3)] for _ in range(int(rng.integers(1, 4)))]
+    return lambda img, yy, xx, horizon: [k(rng, img, yy, xx, horizon) for k in kinds]
+
+
+def texture_frame(rng):
+    """Frames that are no room at all: a wall, a curtain, a screen filling the view, a blurry
+    close-up (float RGB)."""
+    yy, xx = np.mgrid[0:FRAME_H, 0:FRAME_W].astype(np.float64)
+    kind = rng.integers(3)
+    base = rng.uniform(0.1, 0.9, 3)
+    if kind == 0:   # stripes / curtain folds
+        f = rng.uniform(0.05, 0.6)
+        img = base * (0.7 + 0.3 * np.sin(f * (xx * np.cos(rng.uniform(0, 3.2)) + yy * np.sin(rng.uniform(0, 3.2)))))[..., None]
+    elif kind == 1:  # mottled surface (plaster, carpet, wood)
+        noise = rng.standard_normal((FRAME_H // 8 + 2, FRAME_W // 8 + 2))
+        big = np.kron(noise, np.ones((8, 8)))[:FRAME_H, :FRAME_W]
+        big = (np.roll(big, 4, 0) + big + np.roll(big, 4, 1)) / 3
+        img = base * (0.8 + 0.15 * big + 0.05 * rng.standard_normal((FRAME_H, FRAME_W)))[..., None]
+    else:           # a screen with windows and text lines
+        img = np.ones((FRAME_H, FRAME_W, 3)) * base
+        for _ in range(int(rng.integers(2, 8))):
+            y0, x0 = rng.uniform(0, 100), rng.uniform(0, 140)
+            _paint(img, _rect(yy, xx, y0, x0, y0 + rng.uniform(5, 50), x0 + rng.uniform(10, 80)), rng.uniform(0, 1, 3))
+    return np.clip(img, 0, 1)
