@@ -85,7 +85,7 @@ enum StatusJSON {
 
     static func gpioLine(_ line: GpioLineStatus) -> JSONValue {
         .object([("kind", .string(line.kind)), ("name", .string(line.name)), ("chip", .string(line.chip)),
-                 ("line", .integer(Int64(line.line))), ("state", .string(line.error == nil ? "held" : "failed")),
+                 ("line", .integer(Int64(line.line))), ("state", .string(line.error == nil ? "held" : line.retrying ? "waiting" : "failed")),
                  ("error", optional(line.error))])
     }
 
