@@ -124,6 +124,7 @@ enum StatusJSON {
                                                   ("time_ms", r.time.map { .integer($0) } ?? .null),
                                                   ("inference_us", .integer(r.inferenceMicroseconds)),
                                                   ("frames_dropped", .integer(Int64(r.droppedFrames))),
+                                                  ("stale", .bool(r.stale)),
                                                   ("scores", scores(labels: r.labels, values: r.scores))]
             if let a = r.attribution { members.append(("attribution", scores(labels: a.names, values: a.values))) }
             return .object(members)

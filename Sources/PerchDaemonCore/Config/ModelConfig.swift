@@ -88,6 +88,9 @@ public struct ModelConfig: Equatable, Sendable {
     /// Inferences per second.
     public var rate: Double = 1
     public var threads: Int = 1
+    /// Labels that come from the audio alone: they keep working while the camera frame is
+    /// stale (FrameFreshness); the model's other labels are held off then.
+    public var audioLabels: [String] = []
 
     public init(name: String, file: String, inputs: [ModelInput], labelSource: LabelSource) {
         self.name = name
