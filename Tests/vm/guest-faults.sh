@@ -16,7 +16,7 @@ SOCK=/tmp/perchd-faults.sock
 CONF=/tmp/perchd-faults.conf
 LOG=/tmp/perchd-faults.log
 STATUS=/tmp/perchd-faults-status.json
-MISSING_CHIP=perch-sim-absent
+MISSING_CHIP=perch-sim-late
 VIVID=/sys/bus/platform/drivers/vivid
 
 cat > "$CONF" <<CONF
@@ -53,9 +53,15 @@ rate = 2
 [rule av.person]
 on = 0.9
 
-# A chip label no gpio-sim chip has (the simulated one is perch-sim).
-[action person-led]
-rule = av.person
+# An input on the chip that exists drives an action on a chip that does not, yet: a
+# second gpio-sim chip labelled $MISSING_CHIP is created once perchd runs.
+[gpio-input late-button]
+chip = $GPIO_CHIP
+line = 1
+mode = event
+
+[action late-led]
+rule = gpio.late-button
 chip = $MISSING_CHIP
 line = 0
 CONF
@@ -98,10 +104,20 @@ echo "vm-info: faults: $(brief $MISSING_CHIP)"
 check "gpio chip missing at start: logged naming $MISSING_CHIP" "no warning or error line" \
   grep -q "^<[0-4]>.*$MISSING_CHIP" $LOG
 chip_down() { s=$(field $MISSING_CHIP state); [ "$s" = failed ] || [ "$s" = waiting ]; }
-check "gpio chip missing at start: status shows $MISSING_CHIP failed" "$(entry $MISSING_CHIP)" chip_down
+check "gpio chip missing at start: status shows $MISSING_CHIP waiting (or failed)" "$(entry $MISSING_CHIP)" chip_down
 check "gpio chip missing at start: last_error names it" "$(entry $MISSING_CHIP)" has_error $MISSING_CHIP $MISSING_CHIP
+check "gpio chip missing at start: action late-led waiting (retried, no reload needed)" "$(entry late-led)" \
+  state_is late-led waiting
 check "gpio chip missing at start: model av infers (inferences > 0)" "inferences $(field av inferences)" \
   above av inferences 0
+
+# The chip appears: perchd's retry (1 s doubling to 30 s) picks it up while the camera and
+# microphone checks run; the action is checked at the line's value after them.
+LATE=/sys/kernel/config/gpio-sim/chip-late
+mkdir $LATE $LATE/bank0 && echo 4 > $LATE/bank0/num_lines && echo $MISSING_CHIP > $LATE/bank0/label && echo 1 > $LATE/live
+LATE_SIM=/sys/devices/platform/$(cat $LATE/dev_name)/$(cat $LATE/bank0/chip_name)
+late_appeared=$(date +%s)
+check "gpio chip appears: gpio-sim chip $MISSING_CHIP created after perchd started" "no $LATE_SIM" [ -e $LATE_SIM/sim_gpio0/value ]
 
 # --- 1. Camera unplugged and plugged back while perchd streams ---
 echo vivid.0 > $VIVID/unbind
@@ -162,6 +178,27 @@ mic_back() { state_is microphone running && above microphone frames "$mic2" && a
 until_status 300 mic_back
 check "mic stall: microphone running and capturing again" "$(entry microphone)" mic_back
 check "mic stall: model av infers again" "inferences $inferences2 -> $(field av inferences)" above av inferences "$inferences2"
+
+# --- The chip that appeared: the action on it works, with no reload ---
+late_started=$(date +%s)
+late_value() { cat $LATE_SIM/sim_gpio0/value; }
+late_line_held() { grep -A5 "$MISSING_CHIP" /sys/kernel/debug/gpio | grep -q perchd && [ "$(late_value)" = 0 ]; }
+until_status 400 state_is late-led held
+echo "vm-info: faults: late chip: $(entry late-led); held $(( $(date +%s) - late_appeared )) s after it appeared"
+check "gpio chip appears: status shows action late-led held" "$(entry late-led)" state_is late-led held
+check "gpio chip appears: perchd logs the action held" "no line" wait_for $LOG "action late-led ($MISSING_CHIP line 0): held at retry" 300
+check "gpio chip appears: line 0 of $MISSING_CHIP held by perchd, idle at 0" "value $(late_value); $(grep -A5 $MISSING_CHIP /sys/kernel/debug/gpio)" \
+  late_line_held
+echo pull-up > "$GPIO_SIM/sim_gpio1/pull"
+late_is() { [ "$(late_value)" = "$1" ]; }
+wait_late() { i=0; while [ $i -lt 100 ]; do late_is "$1" && return 0; usleep 100000; i=$((i + 1)); done; return 1; }
+check "gpio chip appears: input pressed -> action sets line 0 of $MISSING_CHIP = 1" "value $(late_value)" wait_late 1
+echo pull-down > "$GPIO_SIM/sim_gpio1/pull"
+check "gpio chip appears: input released -> line 0 back to 0" "value $(late_value)" wait_late 0
+refresh
+no_late_fault() { ! grep -q "\"faults\".*late-led" $STATUS; }
+check "gpio chip appears: the fault is gone from /v1/status" "$(sed -n 's/.*\("faults".*\)/\1/p' $STATUS | head -c 300)" no_late_fault
+echo "vm-info: faults: the late chip checks took $(( $(date +%s) - late_started )) s after the other checks"
 
 kill -TERM $daemon
 wait $daemon
