@@ -48,6 +48,7 @@ labels-file = /models/perch-av/labels.txt
 scores-output = 1
 attribution = image, audio
 attribution-output = 0
+audio-labels = speech, doorbell, smoke_alarm, knock, glass_break
 rate = 2
 
 [rule av.person]
@@ -69,6 +70,9 @@ CONF
 # The status is compact JSON; sources and models are flat objects, so one per line after
 # splitting at "{". field NAME KEY: KEY of the source or model called NAME.
 refresh() { $P status --json --socket $SOCK > $STATUS 2>&1; }
+# results_say PATTERN: /v1/results/latest (perch results --json) matches, e.g. "stale": true.
+results_say() { $P results --json --socket $SOCK > /tmp/perchd-faults-results.json 2>&1 && grep -q "$1" /tmp/perchd-faults-results.json; }
+stale_is() { results_say "\"stale\": *$1"; }
 entry() { tr '{' '\n' < $STATUS | grep "\"name\": *\"$1\"" | head -1; }
 field() { entry "$1" | sed -n "s/.*\"$2\": *\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
 state_is() { [ "$(field "$1" state)" = "$2" ]; }
@@ -139,6 +143,12 @@ check "camera unplug: microphone keeps capturing during the outage" "frames $mic
   above microphone frames "$mic0"
 camera_idle() { [ "$camera1" = "$camera0" ] && state_is camera waiting; }
 check "camera unplug: no camera frames during the outage" "frames $camera0 -> $camera1" camera_idle
+# The last frame goes stale after 3 periods (1.5 s at rate 2): results say so and the image
+# and fused labels are held off (their rules see 0), the audio labels keep theirs.
+until_status 300 stale_is true
+check "camera unplug: results of av say stale" "$(head -c 400 /tmp/perchd-faults-results.json)" stale_is true
+check "camera unplug: perchd logs image labels held off naming camera" "no line" \
+  wait_for $LOG "^<4>model av: no new frame from camera for 1.5 s; image and fused labels held off (audio labels: speech," 300
 
 echo vivid.0 > $VIVID/bind
 check "camera replug: vivid.0 bound again" "not bound" [ -e $VIVID/vivid.0 ]
@@ -150,6 +160,9 @@ check "camera replug: perchd logs the reconnection" "no line" wait_for $LOG "cam
 camera2=$(field camera frames)
 until_status 300 above camera frames "$camera2"
 check "camera replug: frames count again" "frames $camera2 -> $(field camera frames)" above camera frames "$camera2"
+until_status 300 stale_is false
+check "camera replug: results of av live again (stale false)" "$(head -c 400 /tmp/perchd-faults-results.json)" stale_is false
+check "camera replug: perchd logs image labels live" "no line" wait_for $LOG "model av: camera frames again; image labels live" 300
 
 # --- 2. ALSA overrun: the whole daemon stalled for 2 s, far beyond the 120 ms buffer ---
 # Once, under heavy host load (aarch64), the read after the stall failed with EIO rather
