@@ -1,9 +1,11 @@
 #!/bin/sh
-# Faults under a running perchd, on the real drivers (issue 9): a GPIO chip that does not
-# exist at start, the camera unplugged and plugged back (vivid unbound from and rebound to
-# its platform driver through sysfs while perchd streams), and ALSA overruns from a stalled
-# daemon (SIGSTOP for 2 s, then SIGCONT). perchd must log each fault naming the device,
-# show it in /v1/status, keep inferring, and recover on its own.
+# Faults under a running perchd, on the real drivers (issues 9 and 15): a GPIO chip that does
+# not exist at start and appears later (a second gpio-sim chip created while perchd runs: the
+# action on it must start working without a reload), the camera and the microphone unplugged
+# and plugged back (vivid and snd-aloop unbound from and rebound to their platform drivers
+# through sysfs while perchd streams), and ALSA overruns from a stalled daemon (SIGSTOP for
+# 2 s, then SIGCONT). perchd must log each fault naming the device, show it in /v1/status,
+# keep inferring on what is left, and recover on its own.
 # Under TCG on a loaded host the guest can be starved for seconds: every wait is on a
 # condition with a generous timeout; the only fixed sleep is the 2 s stall itself.
 P=/bin/perch
@@ -18,6 +20,7 @@ LOG=/tmp/perchd-faults.log
 STATUS=/tmp/perchd-faults-status.json
 MISSING_CHIP=perch-sim-late
 VIVID=/sys/bus/platform/drivers/vivid
+ALOOP=/sys/bus/platform/drivers/snd_aloop
 
 cat > "$CONF" <<CONF
 [daemon]
@@ -163,6 +166,41 @@ check "camera replug: frames count again" "frames $camera2 -> $(field camera fra
 until_status 300 stale_is false
 check "camera replug: results of av live again (stale false)" "$(head -c 400 /tmp/perchd-faults-results.json)" stale_is false
 check "camera replug: perchd logs image labels live" "no line" wait_for $LOG "model av: camera frames again; image labels live" 300
+
+# --- Microphone unplugged and plugged back: snd-aloop's card goes away under perchd ---
+mic_unplug_started=$(date +%s)
+refresh
+mic_reconnects0=$(field microphone reconnects)
+echo snd_aloop.0 > $ALOOP/unbind
+check "mic unplug: snd_aloop.0 unbound through sysfs" "still bound" [ ! -e $ALOOP/snd_aloop.0 ]
+mic_down() { s=$(field microphone state); [ "$s" = waiting ] || [ "$s" = failed ]; }
+until_status 300 mic_down
+echo "vm-info: faults: mic unplugged: $(brief microphone)"
+check "mic unplug: status shows microphone waiting" "$(entry microphone)" state_is microphone waiting
+check "mic unplug: last_error names hw:Loopback,1,0" "$(entry microphone)" has_error microphone "hw:Loopback,1,0"
+check "mic unplug: perchd logs it naming hw:Loopback,1,0" "no line" \
+  wait_for $LOG "^<[0-4]>microphone.*hw:Loopback,1,0" 300
+mic_fault() { grep -q '"faults".*microphone' $STATUS; }
+check "mic unplug: /v1/status lists the fault" "$(sed -n 's/.*\("faults".*\)/\1/p' $STATUS | head -c 300)" mic_fault
+inferences0=$(field av inferences) mic0=$(field microphone frames) camera0=$(field camera frames)
+camera_progress() { above av inferences "$inferences0" && above camera frames "$camera0"; }
+until_status 300 camera_progress
+echo "vm-info: faults: mic outage: inferences $inferences0 -> $(field av inferences), camera frames $camera0 -> $(field camera frames), microphone frames $mic0 -> $(field microphone frames)"
+check "mic unplug: model av keeps inferring on the camera" "inferences $inferences0 -> $(field av inferences)" \
+  above av inferences "$inferences0"
+check "mic unplug: camera keeps capturing" "frames $camera0 -> $(field camera frames)" above camera frames "$camera0"
+echo snd_aloop.0 > $ALOOP/bind
+check "mic replug: snd_aloop.0 bound again" "not bound" [ -e $ALOOP/snd_aloop.0 ]
+until_status 600 state_is microphone running
+echo "vm-info: faults: mic replugged: $(brief microphone)"
+check "mic replug: status shows microphone running" "$(entry microphone)" state_is microphone running
+check "mic replug: reconnects counted (${mic_reconnects0:-0} -> $(field microphone reconnects))" "$(entry microphone)" \
+  above microphone reconnects "${mic_reconnects0:-0}"
+check "mic replug: perchd logs the reconnection" "no line" wait_for $LOG "microphone hw:Loopback,1,0: reconnected" 300
+mic3=$(field microphone frames)
+until_status 300 above microphone frames "$mic3"
+check "mic replug: frames count again" "frames $mic3 -> $(field microphone frames)" above microphone frames "$mic3"
+echo "vm-info: faults: the microphone unplug checks took $(( $(date +%s) - mic_unplug_started )) s"
 
 # --- 2. ALSA overrun: the whole daemon stalled for 2 s, far beyond the 120 ms buffer ---
 # Once, under heavy host load (aarch64), the read after the stall failed with EIO rather
