@@ -7,6 +7,8 @@
 # Downloads the current Debian 12 kernel, headers and linux-source into $PERCH_CACHE/vm
 # (default .cache/vm), builds gpio-sim for it, builds perch (cross/build.sh ARCH) unless
 # PERCH_VM_SKIP_BUILD=1, boots the VM and reads the checks from its console.
+# PERCH_VM_ONLY=faults,mqtt runs only those guest scripts (tests, faults, mqtt: the
+# guest-NAME.sh files), for a short loop while working on one of them; CI runs all.
 # Last line: "vm-ARCH: N passed, N failed". Exits non-zero on any failure.
 set -uo pipefail
 arch=${1:-}
@@ -56,6 +58,8 @@ case "$arch" in
           -append 'console=ttyAMA0 panic=-1 quiet') ;;
 esac
 
+# An unknown NAME=VALUE on the kernel command line lands in /init's environment.
+[ -n "${PERCH_VM_ONLY:-}" ] && qemu[${#qemu[@]}-1]="${qemu[${#qemu[@]}-1]} PERCH_VM_ONLY=$PERCH_VM_ONLY"
 console=$vm_cache/console-$arch.log
 echo "vm-$arch: booting $kver under TCG" >&2
 boot=$(date +%s)
