@@ -3,11 +3,13 @@
 # snd-aloop, configfs, the out-of-tree gpio-sim), the embedded `perch` and `perchd` binaries
 # with the shared libraries they need, the default model (models/perch-av: model.tflite and
 # labels.txt only), ALSA's configuration, /init and the guest test scripts, and
-# mosquitto and mosquitto_sub for guest-mqtt.sh (aarch64: from the arm64 Debian packages).
+# mosquitto and mosquitto_sub for guest-mqtt.sh (aarch64: from the arm64 Debian packages),
+# and for guest-mjpeg.sh the out-of-tree v4l2loopback, a static mjpeg-feed and two JPEGs.
 #
-#   Tests/vm/make-initramfs.sh ARCH KERNEL_ROOT GPIO_SIM_KO OUTPUT     ARCH = x86_64|aarch64
+#   Tests/vm/make-initramfs.sh ARCH KERNEL_ROOT GPIO_SIM_KO V4L2LOOPBACK_KO OUTPUT
+#   ARCH = x86_64|aarch64
 set -euo pipefail
-arch=$1 root=$2 gpio_sim=$3 output=$4
+arch=$1 root=$2 gpio_sim=$3 v4l2loopback=$4 output=$5
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${PERCH_CACHE:-$repo/.cache}
 vm_cache=$cache/vm
@@ -44,7 +46,7 @@ modprobe -d "$root" -S "$kver" --show-depends -a vivid snd-aloop configfs \
     mkdir -p "$tree/$(dirname "$rel")"
     cp "$ko" "$tree/$rel"
   done
-cp "$gpio_sim" "$tree/lib/modules/$kver/extra/"
+cp "$gpio_sim" "$v4l2loopback" "$tree/lib/modules/$kver/extra/"
 cp "$root/lib/modules/$kver/modules.builtin" "$root/lib/modules/$kver/modules.order" "$tree/lib/modules/$kver/"
 depmod -b "$tree" "$kver"
 
@@ -120,6 +122,20 @@ for tool in usr/sbin/mosquitto usr/bin/mosquitto_sub; do
   done
 done
 
+# guest-mjpeg.sh: the MJPEG producer (static, so it needs no libraries) and its frames, two
+# of the demo scene's images compressed here with cjpeg.
+case "$arch" in
+  x86_64) feed_cc=(gcc) ;;
+  aarch64) feed_cc=(aarch64-linux-gnu-gcc --sysroot="$libroot") ;;
+esac
+"${feed_cc[@]}" -O2 -static -Wall -o "$tree/bin/mjpeg-feed" "$repo/Tests/vm/mjpeg-feed.c"
+mkdir -p "$tree/mjpeg"
+for image in room person; do
+  cjpeg -quality 85 "$repo/models/perch-av/demo/$image.ppm" > "$tree/mjpeg/$image.jpg"
+  # The pixels an independent decoder (djpeg) gets, without the 15-byte PPM header.
+  djpeg -ppm "$tree/mjpeg/$image.jpg" | tail -c $((160 * 120 * 3)) > "$tree/mjpeg/$image.rgb"
+done
+
 # libasound reads its configuration (cards/, pcm/) at the first open.
 mkdir -p "$tree/usr/share/alsa"
 cp -rL "$libroot/usr/share/alsa/alsa.conf" "$libroot/usr/share/alsa/cards" "$libroot/usr/share/alsa/pcm" "$tree/usr/share/alsa/"
@@ -133,5 +149,6 @@ install -m 644 "$repo/Tests/vm/guest-lib.sh" "$tree/guest-lib.sh"
 install -m 755 "$repo/Tests/vm/guest-tests.sh" "$tree/guest-tests.sh"
 install -m 755 "$repo/Tests/vm/guest-faults.sh" "$tree/guest-faults.sh"
 install -m 755 "$repo/Tests/vm/guest-mqtt.sh" "$tree/guest-mqtt.sh"
+install -m 755 "$repo/Tests/vm/guest-mjpeg.sh" "$tree/guest-mjpeg.sh"
 (cd "$tree" && find . | cpio -o -H newc --quiet | gzip -1) > "$output"
 echo "vm: initramfs $(du -h "$output" | cut -f1), ${#copied[@]} libraries, $(find "$tree/lib/modules" -name '*.ko' | wc -l) modules" >&2
