@@ -45,7 +45,8 @@ enum ModelBuilder {
                                                      resize: FrontendMapping.resize(config.resize),
                                                      normalization: FrontendMapping.normalization(config.normalize))
                     images.append(ImageInput(index: input.index, source: camera.config.name, pipeline: pipeline,
-                                             queue: camera.addConsumer(capacity: frameQueue), modelRate: config.rate))
+                                             queue: camera.addConsumer(capacity: frameQueue), modelRate: config.rate,
+                                             cameraFps: camera.config.framesPerSecond))
                 } catch {
                     errors.append(prefix + "input " + String(input.index) + " (" + input.source + "): " + error.description)
                 }

@@ -19,12 +19,13 @@ final class ImageInput {
     var droppedReported: UInt64 = 0
     var freshness: FrameFreshness
 
-    init(index: Int, source: String, pipeline: ImagePipeline, queue: BoundedQueue<CapturedFrame>, modelRate: Double) {
+    init(index: Int, source: String, pipeline: ImagePipeline, queue: BoundedQueue<CapturedFrame>, modelRate: Double,
+         cameraFps: Int) {
         self.index = index
         self.source = source
         self.pipeline = pipeline
         self.queue = queue
-        freshness = FrameFreshness(modelRate: modelRate)
+        freshness = FrameFreshness(modelRate: modelRate, cameraFps: Double(cameraFps))
     }
 
     /// Takes the newest queued frame (older ones are skipped); keeps the previous one when

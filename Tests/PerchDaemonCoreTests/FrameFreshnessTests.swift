@@ -3,10 +3,14 @@ import XCTest
 
 /// A camera that stops delivering: when its last frame turns stale, and what the rules see then.
 final class FrameFreshnessTests: XCTestCase {
-    func testStaleAfterThreePeriodsOrOneSecond() {
+    func testStaleAfterThreeModelOrCameraPeriodsOrOneSecond() {
         XCTAssertEqual(FrameFreshness(modelRate: 2).limitNs, 1_500_000_000)   // 3 periods of 0.5 s
         XCTAssertEqual(FrameFreshness(modelRate: 10).limitNs, 1_000_000_000)  // 0.3 s, raised to 1 s
         XCTAssertEqual(FrameFreshness(modelRate: 0.5).limitNs, 6_000_000_000)
+        // A slow camera: 3 of its frame periods when they are longer than the model's.
+        XCTAssertEqual(FrameFreshness(modelRate: 4, cameraFps: 1).limitNs, 3_000_000_000)
+        XCTAssertEqual(FrameFreshness(modelRate: 4, cameraFps: 2).limitNs, 1_500_000_000)
+        XCTAssertEqual(FrameFreshness(modelRate: 2, cameraFps: 15).limitNs, 1_500_000_000)
     }
 
     func testNeverStaleBeforeTheFirstFrameThenStaleUntilANewOne() {

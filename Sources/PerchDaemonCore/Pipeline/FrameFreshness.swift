@@ -1,15 +1,19 @@
 /// Whether a model's camera frame is live. A camera that stops delivering (unplugged,
 /// unbound, stalled) leaves its last frame in the model's input; inferring on it would keep
 /// raising whatever that frame showed. The frame counts as stale once no new one came for
-/// three of the model's periods, and at least 1 s (a 10 fps camera feeding a 2/s model
-/// delivers several frames per period). A pure value, tested on the host.
+/// three of the model's periods or three of the camera's frame periods, whichever is longer,
+/// and at least 1 s (a 1 fps camera feeding a 4/s model is not stale between its frames).
+/// A pure value, tested on the host.
 public struct FrameFreshness: Sendable {
     public let limitNs: Int64
     /// Monotonic time of the last new frame; nil before the first.
     public private(set) var lastNewNs: Int64? = nil
 
-    public init(modelRate: Double) {
-        limitNs = max(Int64(3_000_000_000.0 / max(modelRate, 0.001)), 1_000_000_000)
+    /// `cameraFps`: the frame rate the camera was asked for (0: not known).
+    public init(modelRate: Double, cameraFps: Double = 0) {
+        let modelPeriods = 3_000_000_000.0 / max(modelRate, 0.001)
+        let framePeriods = cameraFps > 0 ? 3_000_000_000.0 / cameraFps : 0
+        limitNs = max(Int64(max(modelPeriods, framePeriods)), 1_000_000_000)
     }
 
     /// A new frame arrived at `nowNs`.
