@@ -11,7 +11,8 @@
 #    (cortex-a72: no dotprod, as a Raspberry Pi 4; max: with dotprod)
 # 4b. per build: perchd --demo over its socket (tools/smoke-daemon.sh)
 # 5. device tests in a VM per architecture (Tests/vm/run.sh): the embedded perch against
-#    vivid, snd-aloop and gpio-sim in a Debian kernel under qemu-system (TCG)
+#    vivid, snd-aloop, gpio-sim and v4l2loopback (MJPEG) in a Debian kernel under qemu-system
+#    (TCG), with faults under perchd and MQTT to a mosquitto in the guest
 # 5b. the Debian package (cross/package.sh) under systemd in a Debian 12 VM (Tests/vm/systemd.sh)
 # 6. load test: the embedded x86_64 perchd --demo under 200 clients (tools/load/run.sh)
 # 6b. live view: the page in headless chromium, snapshots and MJPEG over TCP (tools/view/run.py)

@@ -17,16 +17,25 @@ struct GpioCommand: Sendable {
 }
 
 /// An `[action]`: an output line driven from a rule's events. Commands go through a queue
-/// to the line's own thread, so publishing an event never waits for GPIO (or a pulse).
+/// to the line's own thread, so publishing an event never waits for GPIO (or a pulse). A
+/// line that could not be requested at start is retried by that thread (`GpioRetry`); once
+/// held it takes the level the rule asks for by then.
 final class GpioActionWorker: @unchecked Sendable {
     let config: ActionConfig
-    let output: GpioOutput
+    /// Touched only by the worker thread once it runs (and by stopAndRelease after the join).
+    private var output: GpioOutput?
+    private var retry: GpioRetry?
     let commands = BoundedQueue<GpioCommand>(capacity: 16)
     private var thread: Thread? = nil
 
     init(config: ActionConfig, output: GpioOutput) {
         self.config = config
         self.output = output
+    }
+
+    init(config: ActionConfig, retry: GpioRetry) {
+        self.config = config
+        self.retry = retry
     }
 
     func start() throws(Errno) {
@@ -46,7 +55,20 @@ final class GpioActionWorker: @unchecked Sendable {
     }
 
     private func run() {
-        while let command = commands.pop(timeoutMilliseconds: 1_000_000) {
+        var level = false  // what the rule asks for: applied when a missing line appears
+        while true {
+            let wait = output == nil ? (retry?.waitMilliseconds ?? 1_000_000) : 1_000_000
+            let command = commands.pop(timeoutMilliseconds: wait)
+            if command == nil && commands.isClosed { return }
+            if output == nil, let line = retry?.attempt({ (chip: GpioChip) throws(DeviceError) -> GpioOutput in
+                try chip.output(self.config.gpio.line, activeLow: self.config.activeLow, initial: level)
+            }) {
+                output = line
+                retry = nil
+            }
+            guard let command else { continue }
+            if let l = command.level { level = l }
+            guard let output else { continue }  // a pulse while the line is missing is lost
             do throws(DeviceError) {
                 if let level = command.level { try output.set(level) } else { try output.pulse(milliseconds: command.pulseMilliseconds) }
             } catch {
@@ -60,16 +82,20 @@ final class GpioActionWorker: @unchecked Sendable {
         commands.close()
         thread?.join()
         thread = nil
+        guard let output else { return }
         do throws(DeviceError) { try output.set(false) } catch { Log.warning("action " + config.name + ": " + error.description) }
         output.release()
     }
 }
 
 /// A `[gpio-input]`: a thread waiting for edges; trigger inputs run a model now, event
-/// inputs raise events through the rule engine.
+/// inputs raise events through the rule engine. A line that could not be requested at start
+/// is retried by the same thread (`GpioRetry`).
 final class GpioInputWorker: @unchecked Sendable {
     let config: GpioInputConfig
-    let input: GpioInput
+    /// Touched only by the worker thread once it runs (and by join after it ends).
+    private var input: GpioInput?
+    private var retry: GpioRetry?
     let rules: RuleEngine
     let trigger: ModelRunner?
     let stop: StopFlag
@@ -83,6 +109,14 @@ final class GpioInputWorker: @unchecked Sendable {
         self.stop = stop
     }
 
+    init(config: GpioInputConfig, retry: GpioRetry, rules: RuleEngine, trigger: ModelRunner?, stop: StopFlag) {
+        self.config = config
+        self.retry = retry
+        self.rules = rules
+        self.trigger = trigger
+        self.stop = stop
+    }
+
     func start() throws(Errno) {
         let worker = self
         thread = try Thread.spawn { worker.run() }
@@ -91,7 +125,7 @@ final class GpioInputWorker: @unchecked Sendable {
     func join() {
         thread?.join()
         thread = nil
-        input.release()
+        input?.release()
     }
 
     private func wanted(_ edge: GpioEdge) -> Bool {
@@ -105,6 +139,14 @@ final class GpioInputWorker: @unchecked Sendable {
     private func run() {
         var lastNs: Int64 = 0
         while !stop.isSet {
+            guard let input else {
+                if stop.sleep(milliseconds: Int64(min(retry?.waitMilliseconds ?? 1_000, 200))) { break }
+                input = retry?.attempt({ (chip: GpioChip) throws(DeviceError) -> GpioInput in
+                    try chip.input(self.config.gpio.line, activeLow: self.config.activeLow)
+                })
+                if input != nil { retry = nil }
+                continue
+            }
             let edge: GpioEdge?
             do throws(DeviceError) {
                 edge = try input.waitForEdge(timeoutMs: 200)

@@ -36,4 +36,6 @@ struct InferenceOutcome {
     var attribution: [Float]?
     var microseconds: Int64
     var error: String?
+    /// A live camera frame was stale (no new one for 3 periods): image labels are held off.
+    var stale = false
 }

@@ -45,7 +45,8 @@ enum ModelBuilder {
                                                      resize: FrontendMapping.resize(config.resize),
                                                      normalization: FrontendMapping.normalization(config.normalize))
                     images.append(ImageInput(index: input.index, source: camera.config.name, pipeline: pipeline,
-                                             queue: camera.addConsumer(capacity: frameQueue)))
+                                             queue: camera.addConsumer(capacity: frameQueue), modelRate: config.rate,
+                                             cameraFps: camera.config.framesPerSecond))
                 } catch {
                     errors.append(prefix + "input " + String(input.index) + " (" + input.source + "): " + error.description)
                 }
@@ -75,6 +76,10 @@ enum ModelBuilder {
                 errors.append(prefix + String(labels.count) + " labels for a scores output of "
                               + String(scores.elementCount) + " values")
             }
+        }
+        // Inline labels were checked with the configuration; a labels-file's only now.
+        for label in config.audioLabels where !labels.contains(label) {
+            errors.append(prefix + "audio-labels: \"" + label + "\" is not one of the model's labels")
         }
         if let a = config.attribution {
             if a.output >= outputs.count {

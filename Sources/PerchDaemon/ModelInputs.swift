@@ -17,18 +17,23 @@ final class ImageInput {
     let queue: BoundedQueue<CapturedFrame>
     var last: CapturedFrame? = nil
     var droppedReported: UInt64 = 0
+    var freshness: FrameFreshness
 
-    init(index: Int, source: String, pipeline: ImagePipeline, queue: BoundedQueue<CapturedFrame>) {
+    init(index: Int, source: String, pipeline: ImagePipeline, queue: BoundedQueue<CapturedFrame>, modelRate: Double,
+         cameraFps: Int) {
         self.index = index
         self.source = source
         self.pipeline = pipeline
         self.queue = queue
+        freshness = FrameFreshness(modelRate: modelRate, cameraFps: Double(cameraFps))
     }
 
     /// Takes the newest queued frame (older ones are skipped); keeps the previous one when
     /// none is new. Returns the frame to use, if any was ever captured.
     func newest() -> CapturedFrame? {
-        while let frame = queue.tryPop() { last = frame }
+        var new = false
+        while let frame = queue.tryPop() { last = frame; new = true }
+        if new { freshness.newFrame(at: MonotonicClock.nanoseconds) }
         return last
     }
 

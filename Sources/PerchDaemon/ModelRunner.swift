@@ -28,6 +28,8 @@ final class ModelRunner: @unchecked Sendable {
     private var inferenceSecondsSum: Double = 0
     private var lastError: String? = nil
     private var lastLiveFrame: CapturedFrame? = nil
+    /// The source whose frame is stale, while one is (for the log's transitions; run thread only).
+    private var staleSource: String? = nil
     private var thread: Thread? = nil
 
     init(config: ModelConfig, labels: [String], interpreter: Interpreter, imageInputs: [ImageInput],
@@ -133,8 +135,28 @@ final class ModelRunner: @unchecked Sendable {
     private func publish(_ outcome: InferenceOutcome) {
         let time = WallClock.unixMilliseconds
         results.record(model: config.name, scores: outcome.scores, attribution: outcome.attribution,
-                       inferenceMicroseconds: outcome.microseconds, time: time)
-        _ = rules.process(model: config.name, labels: labels, scores: outcome.scores, time: time)
+                       inferenceMicroseconds: outcome.microseconds, time: time, stale: outcome.stale)
+        let ruleScores = outcome.stale ? scoresWithImageHeld(outcome.scores, labels: labels, audioLabels: config.audioLabels)
+                                       : outcome.scores
+        _ = rules.process(model: config.name, labels: labels, scores: ruleScores, time: time)
+    }
+
+    /// Whether a live camera input's frame is stale now; logs when that changes.
+    private func liveFrameStale() -> Bool {
+        let now = MonotonicClock.nanoseconds
+        let stale = imageInputs.first { $0.freshness.isStale(at: now) }
+        if let stale, staleSource == nil {
+            let limit = stale.freshness.limitNs / 100_000_000
+            Log.warning("model " + config.name + ": no new frame from " + stale.source + " for "
+                        + String(limit / 10) + "." + String(limit % 10) + " s; image and fused labels held off ("
+                        + (config.audioLabels.isEmpty ? "no audio-labels" : "audio labels: " + config.audioLabels.joined(separator: ", "))
+                        + ")")
+            staleSource = stale.source
+        } else if stale == nil, let source = staleSource {
+            Log.notice("model " + config.name + ": " + source + " frames again; image labels live")
+            staleSource = nil
+        }
+        return stale != nil
     }
 
     func failure(_ message: String) -> InferenceOutcome {
@@ -144,6 +166,7 @@ final class ModelRunner: @unchecked Sendable {
 
     /// Fills every input (uploads replace the live source of their kind), invokes, reads outputs.
     private func infer(image: CapturedFrame?, audio: WAVAudio?) -> InferenceOutcome {
+        var stale = false
         for input in imageInputs {
             let frame: CapturedFrame
             if let image { frame = image } else {
@@ -151,6 +174,7 @@ final class ModelRunner: @unchecked Sendable {
                 frame = newest
                 if input.index == imageInputs[0].index { counters.withLock { lastLiveFrame = newest } }
             }
+            if image == nil && input.index == imageInputs[imageInputs.count - 1].index { stale = liveFrameStale() }
             if let message = input.fill(frame, into: interpreter.input(input.index)) {
                 return record(failure("input " + String(input.index) + ": " + message))
             }
@@ -180,7 +204,7 @@ final class ModelRunner: @unchecked Sendable {
             inferenceSecondsSum += Double(micros) / 1_000_000
         }
         return InferenceOutcome(model: config.name, labels: labels, scores: scores, attributionNames: names,
-                                attribution: attribution, microseconds: micros, error: nil)
+                                attribution: attribution, microseconds: micros, error: nil, stale: stale)
     }
 
     private func record(_ outcome: InferenceOutcome) -> InferenceOutcome {

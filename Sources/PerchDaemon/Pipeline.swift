@@ -117,38 +117,61 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     private var chips: [String: GpioChip] = [:]
-    /// Chips that failed to open, with the error: each is tried once per pipeline.
+    /// Chips that failed to open, with the error: each is tried once here; the lines on them
+    /// are retried by their own workers (GpioRetry).
     private var chipFailures: [String: String] = [:]
-    /// Guards gpioStatus and gpioLines: written by start() while the API may read them.
+    private var chipStatuses: [String: SourceStatus] = [:]
+    /// Guards gpioStatus: written by start() while the API may read it.
     private let gpioMutex = PthreadMutex()
-    private var gpioLineStatuses: [GpioLineStatus] = []
+    private let gpioLineTable = GpioLineTable()
 
     private func chip(_ name: String) -> Result<GpioChip, DeviceError> {
         if let open = chips[name] { return .success(open) }
-        let status = SourceStatus(name: name, kind: "gpio", device: name)
+        let status = chipStatuses[name] ?? SourceStatus(name: name, kind: "gpio", device: name)
+        if chipStatuses[name] == nil {
+            chipStatuses[name] = status
+            gpioMutex.withLock { gpioStatus.append(status) }
+        }
         do throws(DeviceError) {
             let chip = try GpioChip(name)
             chips[name] = chip
             status.set(state: "running")
-            gpioMutex.withLock { gpioStatus.append(status) }
             return .success(chip)
         } catch {
             if chipFailures[name] == nil {
-                status.fail(error.description, state: "failed", retry: false)
-                gpioMutex.withLock { gpioStatus.append(status) }
+                status.fail(error.description, state: error.isRecoverable ? "waiting" : "failed", retry: false)
                 chipFailures[name] = error.description
             }
             return .failure(error)
         }
     }
 
-    /// Records a line's outcome; a failed line is logged naming section, chip and line.
-    private func record(_ line: GpioLineStatus) {
+    /// Records a line's outcome (its index in the table); a failed line is logged naming
+    /// section, chip and line.
+    @discardableResult
+    private func record(_ line: GpioLineStatus, retrying: Bool) -> Int {
         if let error = line.error {
             Log.error(line.label + ": " + error + "; this " + line.kind
-                      + " is disabled until a reload, inference and events keep running")
+                      + (retrying ? " is retried (1 s doubling to 30 s) and works once the line can be requested"
+                                  : " is disabled until a reload")
+                      + ", inference and events keep running")
         }
-        gpioMutex.withLock { gpioLineStatuses.append(line) }
+        return gpioLineTable.append(line)
+    }
+
+    /// A retry schedule for a line that failed with `error`, or nil when retrying cannot help
+    /// (no such line on the chip, permission denied): then it waits for a reload.
+    private func retrySchedule(_ line: GpioLineStatus, _ error: DeviceError) -> GpioRetry? {
+        guard error.isRecoverable else { return nil }
+        let table = gpioLineTable
+        var failed = line
+        failed.error = error.description
+        failed.retrying = true
+        let index = record(failed, retrying: true)
+        let status = chipStatuses[line.chip] ?? SourceStatus(name: line.chip, kind: "gpio", device: line.chip)
+        return GpioRetry(label: line.label, chip: line.chip, chipStatus: status, error: error.description) {
+            table.held(index)
+        }
     }
 
     private func openGpio() {
@@ -159,27 +182,35 @@ public final class Pipeline: @unchecked Sendable {
                 let line = try chip.output(action.gpio.line, activeLow: action.activeLow, initial: false)
                 actions.append(GpioActionWorker(config: action, output: line))
             } catch {
+                if let retry = retrySchedule(status, error) {
+                    actions.append(GpioActionWorker(config: action, retry: retry))
+                    continue
+                }
                 status.error = error.description
             }
-            record(status)
+            record(status, retrying: false)
         }
         for input in configuration.gpioInputs {
             var status = GpioLineStatus(kind: "gpio-input", name: input.name, chip: input.gpio.chip, line: input.gpio.line)
+            var trigger: ModelRunner? = nil
+            if case .trigger(let name) = input.role { trigger = models.first { $0.config.name == name } }
             do throws(DeviceError) {
                 let chip = try self.chip(input.gpio.chip).get()
                 let line = try chip.input(input.gpio.line, activeLow: input.activeLow)
-                var trigger: ModelRunner? = nil
-                if case .trigger(let name) = input.role { trigger = models.first { $0.config.name == name } }
                 gpioInputs.append(GpioInputWorker(config: input, input: line, rules: rules, trigger: trigger, stop: stopShared))
             } catch {
+                if let retry = retrySchedule(status, error) {
+                    gpioInputs.append(GpioInputWorker(config: input, retry: retry, rules: rules, trigger: trigger, stop: stopShared))
+                    continue
+                }
                 status.error = error.description
             }
-            record(status)
+            record(status, retrying: false)
         }
     }
 
     /// Every configured GPIO line and whether it is held.
-    var gpioLines: [GpioLineStatus] { gpioMutex.withLock { gpioLineStatuses } }
+    var gpioLines: [GpioLineStatus] { gpioLineTable.all }
 
     var sourceStatuses: [SourceStatus] {
         cameras.map { $0.status } + microphones.map { $0.status } + gpioMutex.withLock { gpioStatus }

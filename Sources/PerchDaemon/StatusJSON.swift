@@ -86,7 +86,7 @@ enum StatusJSON {
 
     static func gpioLine(_ line: GpioLineStatus) -> JSONValue {
         .object([("kind", .string(line.kind)), ("name", .string(line.name)), ("chip", .string(line.chip)),
-                 ("line", .integer(Int64(line.line))), ("state", .string(line.error == nil ? "held" : "failed")),
+                 ("line", .integer(Int64(line.line))), ("state", .string(line.error == nil ? "held" : line.retrying ? "waiting" : "failed")),
                  ("error", optional(line.error))])
     }
 
@@ -133,6 +133,7 @@ enum StatusJSON {
                                                   ("time_ms", r.time.map { .integer($0) } ?? .null),
                                                   ("inference_us", .integer(r.inferenceMicroseconds)),
                                                   ("frames_dropped", .integer(Int64(r.droppedFrames))),
+                                                  ("stale", .bool(r.stale)),
                                                   ("scores", scores(labels: r.labels, values: r.scores))]
             if let a = r.attribution { members.append(("attribution", scores(labels: a.names, values: a.values))) }
             return .object(members)

@@ -83,6 +83,10 @@ final class ConfigValueErrorTests: XCTestCase {
                        ["perchd.conf:7: [model person] labels: give labels or labels-file, not both"])
         XCTAssertEqual(configErrors(minimalConfiguration + "attribution-output = 2\n"),
                        ["perchd.conf:8: [model person] attribution-output: only used together with attribution = NAME, ..."])
+        XCTAssertEqual(configErrors(minimalConfiguration + "audio-labels = person, speech\n"),
+                       ["perchd.conf:8: [model person] audio-labels: \"speech\" is not one of the model's labels"])
+        XCTAssertEqual(validConfiguration(minimalConfiguration + "audio-labels = background\n")?.models.first?.audioLabels,
+                       ["background"])
         XCTAssertEqual(configErrors(minimalConfiguration.replacingOccurrences(of: "[model person]", with: "[model gpio]")),
                        ["perchd.conf:4: [model gpio]: the model name \"gpio\" is reserved for GPIO-input events"])
     }

@@ -44,6 +44,7 @@ final class ExampleConfigurationTests: XCTestCase {
                                    labelSource: .inline(["silence", "ring", "knock"]))
         doorbell.audioWindow = 49
         doorbell.attribution = AttributionConfig(output: 1, names: ["image", "audio"])
+        doorbell.audioLabels = ["ring", "knock"]
         doorbell.rate = 4
         XCTAssertEqual(configuration.models, [person, doorbell])
 

@@ -29,7 +29,16 @@ final class DaemonFaultTests: XCTestCase {
                       daemon.logText)
         let lines = try daemon.json("/v1/status")["gpio"]?.arrayValue?.compactMap { $0.objectValue } ?? []
         XCTAssertEqual(lines.map { $0["name"]?.stringValue ?? "" }, ["lamp", "button"])
-        XCTAssertEqual(lines.map { $0["state"]?.stringValue ?? "" }, ["failed", "failed"])
+        // A missing chip is retried (1 s doubling to 30 s): both lines wait, the chip's
+        // retries count up (the VM test creates the chip later and sees the action work).
+        XCTAssertEqual(lines.map { $0["state"]?.stringValue ?? "" }, ["waiting", "waiting"])
+        func chipRetries() throws -> Int64 {
+            try daemon.json("/v1/status")["sources"]?.arrayValue?.compactMap { $0.objectValue }
+                .first { $0["name"]?.stringValue == chip }?["retries"]?.int64Value ?? 0
+        }
+        let reached = try eventually(10) { try chipRetries() >= 2 }
+        XCTAssertTrue(reached, "retries \((try? chipRetries()) ?? -1)")
+        XCTAssertTrue(daemon.logText.contains("this action is retried"), daemon.logText)
         XCTAssertEqual(lines.map { $0["line"]?.int64Value ?? -1 }, [17, 3])
         let faults = try daemon.faults()
         XCTAssertEqual(faults.filter { $0.component == "gpio" }.count, 2, "\(faults)")

@@ -1,7 +1,7 @@
 #!/bin/sh
 # /init of the device test VM: mounts, loads the virtual device drivers, creates a
 # simulated GPIO chip, runs the device tests, then the fault tests under a running perchd,
-# and powers off. Output goes to the serial console, which the host reads.
+# then MQTT to a broker inside the guest, then an MJPEG-only camera (v4l2loopback), and powers off. Output goes to the serial console, which the host reads.
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
 mount -t proc proc /proc
@@ -20,7 +20,13 @@ export GPIO_CHIP=$(cat $G/bank0/chip_name)
 export GPIO_SIM=/sys/devices/platform/$(cat $G/dev_name)/$GPIO_CHIP
 echo "vm-info: kernel $(uname -r) $(uname -m), gpio-sim chip $GPIO_CHIP"
 
-sh /guest-tests.sh
-sh /guest-faults.sh
+# PERCH_VM_ONLY (from the kernel command line, set by run.sh): a comma-separated subset of
+# tests,faults,mqtt,mjpeg to run; empty runs all.
+for part in tests faults mqtt mjpeg; do
+  case ",${PERCH_VM_ONLY:-$part}," in
+    *",$part,"*) t0=$(date +%s); sh /guest-$part.sh; echo "vm-info: guest-$part.sh took $(( $(date +%s) - t0 )) s" ;;
+    *) echo "vm-info: skipped guest-$part.sh (PERCH_VM_ONLY=$PERCH_VM_ONLY)" ;;
+  esac
+done
 echo "vm-guest: done"
 poweroff -f

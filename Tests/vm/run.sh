@@ -5,8 +5,10 @@
 #   Tests/vm/run.sh aarch64|x86_64
 #
 # Downloads the current Debian 12 kernel, headers and linux-source into $PERCH_CACHE/vm
-# (default .cache/vm), builds gpio-sim for it, builds perch (cross/build.sh ARCH) unless
+# (default .cache/vm), builds gpio-sim and v4l2loopback for it, builds perch (cross/build.sh ARCH) unless
 # PERCH_VM_SKIP_BUILD=1, boots the VM and reads the checks from its console.
+# PERCH_VM_ONLY=faults,mqtt runs only those guest scripts (tests, faults, mqtt, mjpeg: the
+# guest-NAME.sh files), for a short loop while working on one of them; CI runs all.
 # Last line: "vm-ARCH: N passed, N failed". Exits non-zero on any failure.
 set -uo pipefail
 arch=${1:-}
@@ -25,18 +27,19 @@ summary() {
 }
 die() { echo "vm-$arch: $*" >&2; summary 0 1; exit 1; }
 
-for tool in "qemu-system-$arch" cpio depmod modprobe readelf make gcc; do
+for tool in "qemu-system-$arch" cpio depmod modprobe readelf make gcc cjpeg djpeg; do
   command -v "$tool" >/dev/null || die "$tool is missing: run tools/install-deps.sh"
 done
 [ "$arch" = aarch64 ] && { command -v aarch64-linux-gnu-gcc >/dev/null || die "aarch64-linux-gnu-gcc is missing"; }
 
 root=$("$repo/Tests/vm/fetch-kernel.sh" "$debarch") || die "kernel download failed"
 gpio_sim=$("$repo/Tests/vm/build-gpio-sim.sh" "$root" "$debarch") || die "gpio-sim build failed"
+v4l2loopback=$("$repo/Tests/vm/build-v4l2loopback.sh" "$root" "$debarch") || die "v4l2loopback build failed"
 if [ "${PERCH_VM_SKIP_BUILD:-0}" != 1 ]; then
   "$repo/cross/build.sh" "$arch" > "$vm_cache/build-$arch.log" 2>&1 || { tail -20 "$vm_cache/build-$arch.log"; die "cross/build.sh $arch failed"; }
 fi
 initrd=$vm_cache/initrd-$arch.gz
-"$repo/Tests/vm/make-initramfs.sh" "$arch" "$root" "$gpio_sim" "$initrd" || die "initramfs build failed"
+"$repo/Tests/vm/make-initramfs.sh" "$arch" "$root" "$gpio_sim" "$v4l2loopback" "$initrd" || die "initramfs build failed"
 kver=$(cat "$root/.kver")
 
 case "$arch" in
@@ -56,6 +59,8 @@ case "$arch" in
           -append 'console=ttyAMA0 panic=-1 quiet') ;;
 esac
 
+# An unknown NAME=VALUE on the kernel command line lands in /init's environment.
+[ -n "${PERCH_VM_ONLY:-}" ] && qemu[${#qemu[@]}-1]="${qemu[${#qemu[@]}-1]} PERCH_VM_ONLY=$PERCH_VM_ONLY"
 console=$vm_cache/console-$arch.log
 echo "vm-$arch: booting $kver under TCG" >&2
 boot=$(date +%s)

@@ -91,6 +91,9 @@ public struct ModelConfig: Equatable, Sendable {
     /// `metadata.json` beside the model, when there is one: the defaults above came from it,
     /// and the loaded model's tensors are checked against it.
     public var metadata: ModelMetadata? = nil
+    /// Labels that come from the audio alone: they keep working while the camera frame is
+    /// stale (FrameFreshness); the model's other labels are held off then.
+    public var audioLabels: [String] = []
 
     public init(name: String, file: String, inputs: [ModelInput], labelSource: LabelSource) {
         self.name = name

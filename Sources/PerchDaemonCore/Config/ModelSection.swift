@@ -43,6 +43,15 @@ enum ModelSection {
         }
         if let threads = reader.integer("threads", in: 1...16) { model.threads = threads }
         if let output = reader.integer("scores-output", in: 0...63) { model.scoresOutput = output }
+        if let audioLabels = reader.list("audio-labels") {
+            if audioLabels.isEmpty { reader.report(key: "audio-labels", "expected at least one label") }
+            if case .inline(let known) = model.labelSource {
+                for label in audioLabels where !known.contains(label) {
+                    reader.report(key: "audio-labels", quoted(label) + " is not one of the model's labels")
+                }
+            }
+            model.audioLabels = audioLabels
+        }
         var attributionNames = reader.list("attribution")
         var attributionOutput = reader.integer("attribution-output", in: 0...63)
         if let metadata, let output = metadata.attributionOutput, reader.section.entry("attribution") == nil {

@@ -90,6 +90,9 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
 
     public var count: Int { mutex.withLock { stored } }
 
+    /// True once close() was called (a nil from pop then means closed, not a timeout).
+    public var isClosed: Bool { mutex.withLock { closed } }
+
     /// Elements dropped to make room since the queue was created.
     public var dropped: UInt64 { mutex.withLock { droppedTotal } }
 }

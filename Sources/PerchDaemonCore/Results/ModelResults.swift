@@ -29,6 +29,8 @@ public struct ModelResults: Equatable, Sendable {
     public var inferences: UInt64 = 0
     /// Frames dropped because inference fell behind the source.
     public var droppedFrames: UInt64 = 0
+    /// The latest inference used a camera frame that is stale (FrameFreshness).
+    public var stale = false
 
     public init(model: String, labels: [String]) {
         self.model = model

@@ -17,10 +17,11 @@ public final class ResultsStore: @unchecked Sendable {
     /// Records one inference. `attribution` is the optional second output, named as configured.
     /// Unknown models are ignored (the configuration decides which exist).
     public func record(model: String, scores: [Float], attribution: [Float]? = nil,
-                       inferenceMicroseconds: Int64, time: Int64) {
+                       inferenceMicroseconds: Int64, time: Int64, stale: Bool = false) {
         lock.withLock {
             guard let i = results.firstIndex(where: { $0.model == model }) else { return }
             results[i].scores = scores
+            results[i].stale = stale
             if let attribution {
                 let names = attributionNames[model] ?? []
                 results[i].attribution = NamedVector(names: names, values: attribution)
