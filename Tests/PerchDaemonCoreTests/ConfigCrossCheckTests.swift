@@ -97,7 +97,7 @@ final class ConfigCrossCheckTests: XCTestCase {
             "perchd.conf:3: [camera] fps: expected an integer from 1 to 240, got \"fast\"",
             "perchd.conf:6: [model person] input.0: unknown source \"microphone\"; sources are camera",
             "perchd.conf:8: [model person] treads: unknown key (did you mean \"threads\"?); keys here are file, input.N, "
-                + "labels, labels-file, crop, resize, normalize, audio-window, rate, threads, scores-output, attribution, attribution-output",
+                + "labels, labels-file, crop, resize, normalize, audio-window, rate, threads, scores-output, audio-labels, attribution, attribution-output",
             "perchd.conf:11: [rule person.person] off: must not be above on (0.5) for hysteresis, got 0.9",
             "perchd.conf:13: [action light] rule: unknown rule \"person.persons\" (did you mean \"person.person\"?); rules are person.person",
             "perchd.conf:17: [socket] mode: expected an octal mode such as 0660, got \"0999\"",
