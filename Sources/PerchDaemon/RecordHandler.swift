@@ -28,7 +28,8 @@ enum RecordHandler {
                          status: .accepted)
         case .failure(let error):
             let queueFull = error.message.hasPrefix("the recording queue is full")
-            return .error(queueFull ? HTTPStatus(code: 503) : (recorder.config.onDemand ? .badRequest : HTTPStatus(code: 409)),
+            // A full queue is the client's pace, not a server fault: 429, try again.
+            return .error(queueFull ? .tooManyRequests : (recorder.config.onDemand ? .badRequest : HTTPStatus(code: 409)),
                           error.message)
         }
     }

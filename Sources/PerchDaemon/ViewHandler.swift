@@ -82,8 +82,9 @@ enum ViewHandler {
         }
         var since: UInt64 = 0
         if let text = HTTPQuery.value("since", in: query) {
-            guard let value = UInt64(text) else {
-                return .response(.error(.badRequest, "since must be a feature frame count (0 or more), not '" + text + "'"))
+            // At most 2^63 - 1, as the document says (an int64 for clients in other languages).
+            guard let value = UInt64(text), value <= UInt64(Int64.max) else {
+                return .response(.error(.badRequest, "since must be a feature frame count (0 to 2^63-1), not '" + text + "'"))
             }
             since = value
         }

@@ -35,6 +35,7 @@ public struct HTTPStatus: Sendable, Equatable {
     public static let internalServerError = HTTPStatus(code: 500)
     public static let badGateway = HTTPStatus(code: 502)
     public static let notImplemented = HTTPStatus(code: 501)
+    public static let tooManyRequests = HTTPStatus(code: 429)
     public static let serviceUnavailable = HTTPStatus(code: 503)
     public static let httpVersionNotSupported = HTTPStatus(code: 505)
 
@@ -59,6 +60,7 @@ public struct HTTPStatus: Sendable, Equatable {
         case 413: return "Content Too Large"
         case 415: return "Unsupported Media Type"
         case 417: return "Expectation Failed"
+        case 429: return "Too Many Requests"
         case 431: return "Request Header Fields Too Large"
         case 500: return "Internal Server Error"
         case 501: return "Not Implemented"

@@ -44,7 +44,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$perchd" --demo --socket "$tmp/perchd.sock" > "$tmp/perchd.out" 2> "$tmp/perchd.log" &
+# With a [record] section (a small budget in the temporary directory), so that POST /v1/record
+# reaches its logic rather than the 409 of a daemon that does not record.
+"$perchd" --demo --socket "$tmp/perchd.sock" --set record.directory="$tmp/record" --set record.budget-mb=2 \
+  > "$tmp/perchd.out" 2> "$tmp/perchd.log" &
 perchd_pid=$!
 pids+=("$perchd_pid")
 for _ in $(seq 1 200); do [ -S "$tmp/perchd.sock" ] && break; sleep 0.1; done
