@@ -2,6 +2,9 @@
 # libFuzzer runs of Perch's parsers of untrusted input (host mode, ASan).
 #   tools/fuzz/run.sh --short [TARGET...]          CI: ~30 s per target on its corpus
 #   tools/fuzz/run.sh --long [SECONDS] [TARGET...] developer: SECONDS per target (default 600)
+#   tools/fuzz/run.sh --runs N [TARGET...]         developer: N executions per target, split over
+#                                                  PERCH_FUZZ_JOBS processes (default 1) that share
+#                                                  the grown corpus; their counts are summed
 # Targets: json http config model media api (tools/fuzz/targets/fuzz-TARGET.swift; built by build.sh).
 # Seeds: tools/fuzz/corpus/TARGET (written for Perch, committed) plus, at run time,
 # config/*.conf for `config`, the reference models (../shared/models, models/, the op models in Tests/PerchRuntimeTests) for
@@ -27,7 +30,12 @@ case "$mode" in
   --long)
     seconds=600
     if [[ "${1:-}" =~ ^[0-9]+$ ]]; then seconds=$1; shift; fi ;;
-  *) echo "usage: tools/fuzz/run.sh --short [TARGET...] | --long [SECONDS] [TARGET...]" >&2; exit 2 ;;
+  --runs)
+    [[ "${1:-}" =~ ^[0-9]+$ ]] || { echo "usage: tools/fuzz/run.sh --runs N [TARGET...]" >&2; exit 2; }
+    runs=$1; shift
+    jobs=${PERCH_FUZZ_JOBS:-1}
+    seconds=0 ;;  # no time limit: each process stops after its share of the executions
+  *) echo "usage: tools/fuzz/run.sh --short [TARGET...] | --long [SECONDS] [TARGET...] | --runs N [TARGET...]" >&2; exit 2 ;;
 esac
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(json http config model media api)
@@ -89,7 +97,7 @@ for target in "${targets[@]}"; do
     fi
     echo "skip: fuzz-$target seeds from ../shared ($shared) missing; fuzzing from the committed seeds only"
   fi
-  if [ "$mode" = --long ]; then
+  if [ "$mode" != --short ]; then
     work=$scratch/corpus/$target
   else
     work=$scratch/corpus-short/$target
@@ -106,23 +114,43 @@ for target in "${targets[@]}"; do
   # The demo's 700 KB WAV would set the input length; headers and short clips are the point.
   [ "$target" = media ] && options+=(-max_len=65536)
   before=$(ls "$artifacts" | wc -l)
+  started=$SECONDS
   # The first directory receives new inputs; the others are read-only seeds.
   corpora=("$work")
   for dir in "tools/fuzz/corpus/$target" "$scratch/seeds/$target"; do
     [ -n "$(ls -A "$dir" 2>/dev/null)" ] && corpora+=("$dir")
   done
-  timeout -k 10 $((seconds + 300)) "$scratch/bin/fuzz-$target" "${options[@]}" "${corpora[@]}" > "$log" 2>&1
-  status=$?
+  if [ "$mode" = --runs ]; then
+    # One process per job, each with its share of the executions, all growing the same
+    # corpus directory (libFuzzer rereads it, so the jobs learn from each other).
+    share=$(( (runs + jobs - 1) / jobs ))
+    pids=()
+    for job in $(seq 1 "$jobs"); do
+      "$scratch/bin/fuzz-$target" "${options[@]}" -runs="$share" "${corpora[@]}" > "$log.$job" 2>&1 &
+      pids+=($!)
+    done
+    status=0
+    for pid in "${pids[@]}"; do wait "$pid" || status=$?; done
+    cat "$log".[0-9]* > "$log"
+    executions=0; rate=0
+    for job in $(seq 1 "$jobs"); do
+      n=$(stat number_of_executed_units "$log.$job"); executions=$((executions + ${n:-0}))
+      n=$(stat average_exec_per_sec "$log.$job"); rate=$((rate + ${n:-0}))
+    done
+  else
+    timeout -k 10 $((seconds + 300)) "$scratch/bin/fuzz-$target" "${options[@]}" "${corpora[@]}" > "$log" 2>&1
+    status=$?
+    executions=$(stat number_of_executed_units "$log")
+    rate=$(stat average_exec_per_sec "$log")
+  fi
   after=$(ls "$artifacts" | wc -l)
-  executions=$(stat number_of_executed_units "$log")
-  rate=$(stat average_exec_per_sec "$log")
   corpus=$(ls "$work" | wc -l)
-  echo "fuzz-$target: ${seconds}s, executions ${executions:-?}, exec/s ${rate:-?}, cov $(field cov "$log"), ft $(field ft "$log"), corpus $(field corp "$log") (${corpus} new files in $work), findings $((after - before))"
+  echo "fuzz-$target: ${runs:+$jobs job(s) to $runs runs, }$((SECONDS - started))s, executions ${executions:-?}, exec/s ${rate:-?}, cov $(field cov "$log"), ft $(field ft "$log"), corpus $(field corp "$log") (${corpus} new files in $work), findings $((after - before))"
   if [ "$status" -ne 0 ]; then
     grep -E "^==[0-9]+==ERROR|^SUMMARY|Fatal error|^artifact_prefix|Test unit written" "$log" | head -8
     record "fuzz-$target: status $status (see $log)" 1
   else
-    record "fuzz-$target: no crash, leak, timeout or OOM in ${seconds}s" 0
+    record "fuzz-$target: no crash, leak, timeout or OOM in ${runs:-${seconds}s} ${runs:+executions}" 0
   fi
 done
 echo "fuzz: $passed passed, $failed failed"
