@@ -9,7 +9,18 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
 command -v swift >/dev/null || export PATH=/opt/swift/usr/bin:$PATH
-scratch=$repo/.build-fuzz
+# PERCH_FUZZ_PLAIN=1: libFuzzer coverage without ASan, into .build-fuzz-plain. For long runs
+# of the slow targets (config, api), where ASan halves the rate; Swift's own bounds and
+# overflow checks stay on. The default (and CI's --short) keeps ASan.
+if [ "${PERCH_FUZZ_PLAIN:-0}" = 1 ]; then
+  scratch=$repo/.build-fuzz-plain
+  sanitizers=fuzzer
+  c_sanitizers=fuzzer-no-link
+else
+  scratch=$repo/.build-fuzz
+  sanitizers=fuzzer,address
+  c_sanitizers=fuzzer-no-link,address
+fi
 out=$scratch/bin
 mkdir -p "$out"
 
@@ -30,13 +41,13 @@ modules_for() {
   esac
 }
 
-sanitize_flags=(-Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address)
+sanitize_flags=(-Xswiftc -sanitize=$sanitizers -Xcc -fsanitize=$c_sanitizers)
 built=" "
 for target in "${targets[@]}"; do
   modules=$(modules_for "$target")
   for module in $modules; do
     case "$built" in *" $module "*) continue ;; esac
-    echo "building $module (release, fuzzer coverage + ASan)"
+    echo "building $module (release, -sanitize=$sanitizers)"
     if ! swift build -c release --scratch-path "$scratch" --target "$module" "${sanitize_flags[@]}" \
         > "$scratch/build-$module.log" 2>&1; then
       grep -E "error:" "$scratch/build-$module.log" | head -20
@@ -64,7 +75,7 @@ for target in "${targets[@]}"; do
   fi
   echo "linking $out/fuzz-$target"
   rm -f "$out/fuzz-$target"
-  swiftc -O -sanitize=fuzzer,address -parse-as-library -I "$scratch/release/Modules" "${link[@]}" \
+  swiftc -O -sanitize=$sanitizers -parse-as-library -I "$scratch/release/Modules" "${link[@]}" \
     "$repo/tools/fuzz/targets/fuzz-$target.swift" "${objects[@]}" -o "$out/fuzz-$target" 2>&1 \
     | grep -v "warning: Cannot export local symbol" || true
   [ -x "$out/fuzz-$target" ] || { echo "link of fuzz-$target failed" >&2; exit 1; }

@@ -10,7 +10,8 @@
 # config/*.conf for `config`, the reference models (../shared/models, models/, the op models in Tests/PerchRuntimeTests) for
 # `model` and ../shared/data/JSONTestSuite for `json`. --short fuzzes into a fresh copy each
 # time; --long keeps the grown corpus in .build-fuzz/corpus/TARGET (not in git). Crashes,
-# leaks, timeouts and OOMs are written to .build-fuzz/artifacts/TARGET/.
+# leaks, timeouts and OOMs are written to .build-fuzz/findings/TARGET/ (not "artifacts": SwiftPM
+# owns and empties that folder of its scratch path at every build).
 # Per target it prints executions, exec/s, coverage (cov = edges, ft = features), corpus
 # size and the result; the last line is "fuzz: N passed, N failed" (a target passes when it
 # ran its time without a finding). Needing ../shared and not finding it fails under CI=true.
@@ -19,6 +20,9 @@ cd "$(dirname "$0")/../.."
 repo=$(pwd)
 shared=$repo/../shared
 scratch=$repo/.build-fuzz
+# PERCH_FUZZ_PLAIN=1: the targets built without ASan (see build.sh), in their own scratch
+# directory, for long runs of the slow targets.
+[ "${PERCH_FUZZ_PLAIN:-0}" = 1 ] && scratch=$repo/.build-fuzz-plain
 # A Swift trap goes straight to libFuzzer's deadly-signal handler (the Swift backtracer,
 # running under ASan, reports its own reads of the crashed process as use-after-free).
 export SWIFT_BACKTRACE=enable=no
@@ -88,7 +92,7 @@ stat() { grep -E "^stat::$1:" "$2" | tail -1 | awk '{print $2}'; }
 
 for target in "${targets[@]}"; do
   log=$scratch/logs/$target${mode}.log
-  artifacts=$scratch/artifacts/$target
+  artifacts=$scratch/findings/$target
   mkdir -p "$scratch/logs" "$artifacts"
   if ! gather_seeds "$target"; then
     if [ "${CI:-}" = true ]; then
