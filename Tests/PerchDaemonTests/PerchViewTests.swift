@@ -158,6 +158,18 @@ final class PerchViewTests: XCTestCase {
         XCTAssertEqual(waitpid(viewer.pid, nil, WNOHANG), 0, "perch view exited")
     }
 
+    /// With [web] on, perch view only says where perchd itself serves the page.
+    func testPrintsTheWebListenersAddressWhenPerchdHasOne() throws {
+        let daemon = try DaemonProcess.demo(["--set", "web.listen=127.0.0.1:0"])
+        let web = try daemon.json("/v1/status")["web"]?.stringValue
+        XCTAssertNotNil(web)
+        let out = daemon.directory + "/view.out"
+        let pid = try spawn(productPath("perch"), ["view", "--socket", daemon.socket], stdout: out, stderr: daemon.directory + "/view.err")
+        XCTAssertEqual(waitForExit(pid, timeoutSeconds: 20), 0)
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        XCTAssertTrue(text.hasPrefix("perchd serves the live view at " + (web ?? "?") + " "), text)
+    }
+
     /// A browser tab closed on a quiet event stream frees the forwarding thread at once, not
     /// at perchd's next event or the 120 s read timeout.
     func testALeavingViewerOfAQuietStreamFreesItsThread() throws {
