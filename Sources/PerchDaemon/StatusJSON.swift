@@ -112,6 +112,7 @@ enum StatusJSON {
                             ("scores_output", .integer(Int64(config.scoresOutput))),
                             ("attribution_output", config.attribution.map { .integer(Int64($0.output)) } ?? .null),
                             ("inputs", .array(inputs)), ("labels", .array(runner.labels.map { .string($0) })),
+                            ("audio_labels", .array(config.audioLabels.map { .string($0) })),
                             ("attribution", .array((config.attribution?.names ?? []).map { .string($0) })),
                             ("arena_bytes", .integer(Int64(summary.arenaBytes))),
                             ("macs", .integer(Int64(summary.multiplyAccumulates))),

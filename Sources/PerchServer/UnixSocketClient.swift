@@ -39,6 +39,12 @@ public final class UnixSocketClient {
 
     deinit { Socket.close(fd) }
 
+    /// Ends the connection from another thread: a `nextEvent()` blocked on the socket returns
+    /// at once (the server closed the connection). The descriptor stays open until deinit.
+    public func shutdown() {
+        Socket.shutdownBoth(fd)
+    }
+
     /// Sends one request and reads its whole response.
     public func request(_ method: String, _ target: String, headers: HTTPHeaders = HTTPHeaders(),
                         body: [UInt8] = []) throws(Failure) -> Response {

@@ -36,6 +36,8 @@ public func exitProcess(_ status: Int32) -> Never {
 /// Parses a decimal floating-point number in the C locale ("2.5", "-1e-3"); nil for
 /// malformed text and for values out of Double's range (overflow or underflow).
 public func parseDouble(_ text: String) -> Double? {
+    // C reads up to the first NUL: "0\0junk" would be 0.
+    guard !text.utf8.contains(0) else { return nil }
     var value = 0.0
     return perch_parse_double(text, &value) == 1 ? value : nil
 }
@@ -45,6 +47,7 @@ public func parseDouble(_ text: String) -> Double? {
 /// This is the converter JSON reading needs (`JSONParser(parseDouble: parseDoubleNearest)`):
 /// every Double the writer prints must read back, subnormals too.
 public func parseDoubleNearest(_ text: String) -> Double? {
+    guard !text.utf8.contains(0) else { return nil }
     var value = 0.0
     return perch_parse_double_nearest(text, &value) == 1 ? value : nil
 }

@@ -104,6 +104,12 @@ public enum Socket {
         _ = CPerchSystem.shutdown(fd, Int32(SHUT_WR))
     }
 
+    /// Ends both directions: a thread blocked reading `fd` returns at once with end of stream.
+    /// The corresponding C function is `shutdown` (SHUT_RDWR).
+    public static func shutdownBoth(_ fd: Int32) {
+        _ = CPerchSystem.shutdown(fd, Int32(SHUT_RDWR))
+    }
+
     /// The corresponding C option is `SO_PEERCRED`.
     public static func peerCredentials(_ fd: Int32) throws(Errno) -> PeerCredentials {
         var uid: UInt32 = 0, gid: UInt32 = 0, pid: Int32 = 0

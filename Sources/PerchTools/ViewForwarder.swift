@@ -44,6 +44,9 @@ enum ViewForwarder {
         }
         let stream = context.makeStream(bufferCap: 8 * 1024 * 1024)
         let pump = Pump(client: client, stream: stream)
+        // A viewer that leaves a quiet stream (no event for minutes) frees its thread at once,
+        // not at perchd's next line or the client's 120 s timeout.
+        stream.onClose { _ in pump.stop() }
         do throws(Errno) {
             _ = try Thread.spawn { pump.run() }
         } catch {
@@ -61,6 +64,9 @@ enum ViewForwarder {
             self.client = client
             self.stream = stream
         }
+
+        /// Called on the server's loop thread when the viewer's stream ends.
+        func stop() { client.shutdown() }
 
         func run() {
             defer { stream.finish() }

@@ -48,5 +48,15 @@ final class ConfigOverrideTests: XCTestCase {
             "--socket relative.sock: [socket] path: expected an absolute path, got \"relative.sock\"",
             "--log-level loud: [daemon] log-level: expected error, warning, notice, info, debug or 3-7, got \"loud\"",
         ])
+        // A NUL would cut the value short where it reaches C (found by fuzz-config).
+        XCTAssertEqual(configErrors(base, overrides: [.setting("camera.fps=5\0junk"), .socketPath("/run/x\0y")]), [
+            "--set camera.fps=5\\0junk: a NUL byte; an argument is text",
+            "--socket /run/x\\0y: a NUL byte; an argument is text",
+        ])
+    }
+
+    func testANulByteInTheFileIsAnErrorAtItsColumn() {
+        XCTAssertEqual(configErrors(minimalConfiguration + "rate = 0\0junk\n"),
+                       ["perchd.conf:8:9: a NUL byte; a configuration is text (is the file damaged?)"])
     }
 }

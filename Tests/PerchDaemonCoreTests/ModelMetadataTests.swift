@@ -50,6 +50,7 @@ final class ModelMetadataTests: XCTestCase {
         XCTAssertEqual(metadata.normalize, .unit)
         XCTAssertEqual(metadata.inputShapes, [[1, 64, 64, 3], [1, 49, 40]])
         XCTAssertEqual(metadata.outputShapes, [[1, 2], [1, 11]])
+        XCTAssertEqual(metadata.audioLabels, ["speech", "doorbell", "smoke_alarm", "knock", "glass_break"])
     }
 
     func testSectionWithOnlyFileAndInputsTakesTheDefaults() throws {
@@ -62,6 +63,7 @@ final class ModelMetadataTests: XCTestCase {
         XCTAssertEqual(model.attribution, AttributionConfig(output: 0, names: ["image", "audio"]))
         XCTAssertEqual(model.normalize, .unit)
         XCTAssertEqual(model.metadata?.path, directory + "/m/metadata.json")
+        XCTAssertEqual(model.audioLabels, ["speech", "doorbell", "smoke_alarm", "knock", "glass_break"])
     }
 
     func testExplicitKeysOverrideTheMetadata() throws {
@@ -73,6 +75,8 @@ final class ModelMetadataTests: XCTestCase {
         XCTAssertEqual(model.normalize, .symmetric)
         XCTAssertEqual(model.scoresOutput, 0)
         XCTAssertEqual(model.attribution, AttributionConfig(output: 1, names: ["x", "y"]))
+        let audio = try XCTUnwrap(load("audio-labels = knock\n").model(named: "av"))
+        XCTAssertEqual(audio.audioLabels, ["knock"])
     }
 
     func testWithoutMetadataLabelsAreStillRequired() throws {
@@ -98,6 +102,17 @@ final class ModelMetadataTests: XCTestCase {
                   + " \"outputs\": [{\"index\": 0, \"shape\": [1, 1]}], \"labels_output_index\": 4}", "m/metadata.json")
         errors = try loadErrors("")
         XCTAssertTrue(errors.contains { $0.contains(path + ": labels_output_index: expected the index") }, errors.joined(separator: "\n"))
+
+        let shapes = " \"inputs\": [{\"index\": 0, \"shape\": [1, 8, 8, 3]}], \"outputs\": [{\"index\": 0, \"shape\": [1, 2]}],"
+            + " \"labels_output_index\": 0"
+        for (modalities, message) in [("[\"audio\"]", "expected an object"),
+                                      ("{\"a\": \"audio\"}", "no entry for label \"b\""),
+                                      ("{\"a\": \"audio\", \"b\": \"video\"}", "\"b\": expected \"audio\", \"image\" or \"fused\""),
+                                      ("{\"a\": \"audio\", \"b\": \"image\", \"c\": \"fused\"}", "\"c\" is not one of the labels")] {
+            try write("{\"labels\": [\"a\", \"b\"]," + shapes + ", \"label_modalities\": " + modalities + "}", "m/metadata.json")
+            errors = try loadErrors("")
+            XCTAssertTrue(errors.contains { $0.contains(path + ": label_modalities: " + message) }, errors.joined(separator: "\n"))
+        }
 
         try write("{\"labels\": [", "m/metadata.json")
         errors = try loadErrors("")

@@ -8,13 +8,16 @@ import XCTest
 final class ModelMetadataDaemonTests: XCTestCase {
     func testDemoRunsOnTheMetadataDefaults() throws {
         let demo = try String(contentsOf: repositoryRoot.appendingPathComponent("config/demo.conf"), encoding: .utf8)
-        for key in ["labels-file", "scores-output", "attribution-output", "normalize"] {
+        for key in ["labels-file", "scores-output", "attribution-output", "normalize", "audio-labels"] {
             XCTAssertFalse(demo.contains("\n" + key + " "), key + " is still spelled out in demo.conf")
         }
         let daemon = try DaemonProcess.demo()
         let model = try XCTUnwrap(daemon.json("/v1/models")["models"]?.arrayValue?.first?.objectValue)
         XCTAssertEqual(model["labels"]?.arrayValue?.count, 11)
         XCTAssertEqual(model["attribution"]?.arrayValue?.compactMap { $0.stringValue }, ["image", "audio"])
+        // label_modalities: the five sound labels stay live while the camera's frame is stale.
+        XCTAssertEqual(model["audio_labels"]?.arrayValue?.compactMap { $0.stringValue },
+                       ["speech", "doorbell", "smoke_alarm", "knock", "glass_break"])
         XCTAssertTrue(try eventually(10) {
             String(decoding: try daemon.get("/v1/results/latest").body, as: UTF8.self).contains("\"audio\"")
         })

@@ -32,6 +32,9 @@ final class SystemLayerTests: XCTestCase {
         XCTAssertNil(parseDouble("1.0 "))
         XCTAssertNil(parseDouble(""))
         XCTAssertNil(parseDouble("1e999"))
+        // C stops at a NUL; found by fuzz-config ("off = 0<NUL>junk" was 0).
+        XCTAssertNil(parseDouble("0\0junk"))
+        XCTAssertNil(parseDoubleNearest("0\0junk"))
     }
 
     func testParseDoubleNearestRoundsOutOfRangeValuesInsteadOfFailing() {

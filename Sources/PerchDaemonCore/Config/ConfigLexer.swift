@@ -17,6 +17,13 @@ enum ConfigLexer {
             var bytes = Array(lineBytes)
             if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
             let origin = ConfigOrigin.file(file, line: lineNumber)
+            // Values go on to C (paths, strtod), where a NUL would silently cut them short:
+            // "off = 0<NUL>junk" read as 0.
+            if let nul = bytes.firstIndex(of: 0) {
+                document.diagnostics.append(ConfigDiagnostic(origin: origin, column: nul + 1,
+                                                             message: "a NUL byte; a configuration is text (is the file damaged?)"))
+                continue
+            }
             var start = 0
             while start < bytes.count, isBlank(bytes[start]) { start += 1 }
             if start == bytes.count || bytes[start] == UInt8(ascii: "#") { continue }

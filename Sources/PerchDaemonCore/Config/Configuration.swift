@@ -194,6 +194,18 @@ public struct Configuration: Equatable, Sendable {
 
 extension ConfigDocument {
     mutating func apply(_ override: ConfigOverride) throws(ConfigErrors) {
+        let (flag, text): (String, String)
+        switch override {
+        case .setting(let t): (flag, text) = ("--set ", t)
+        case .socketPath(let t): (flag, text) = ("--socket ", t)
+        case .logLevel(let t): (flag, text) = ("--log-level ", t)
+        }
+        if text.utf8.contains(0) {
+            // Shown as \0: the message goes to a terminal or the journal.
+            let shown = String(decoding: text.utf8.flatMap { $0 == 0 ? Array("\\0".utf8) : [$0] }, as: UTF8.self)
+            throw ConfigErrors([ConfigDiagnostic(origin: .argument(flag + shown),
+                                                 message: "a NUL byte; an argument is text")])
+        }
         switch override {
         case .setting(let text):
             let origin = ConfigOrigin.argument("--set " + text)

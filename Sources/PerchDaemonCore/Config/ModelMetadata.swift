@@ -17,6 +17,9 @@ public struct ModelMetadata: Equatable, Sendable {
     public var attributionNames: [String]?
     /// The first image input's `normalize` (or the leading word of its `normalization`).
     public var normalize: Normalization?
+    /// The labels `label_modalities` marks `"audio"`, in label order: the default of
+    /// `audio-labels` (they stay live while the camera's frame is stale). Empty without it.
+    public var audioLabels: [String] = []
     /// `inputs[i].shape` and `outputs[i].shape`, by tensor index.
     public var inputShapes: [[Int]]
     public var outputShapes: [[Int]]
@@ -70,6 +73,12 @@ public struct MetadataError: Error, Equatable, Sendable {
     public var description: String { path + ": " + (field.map { $0 + ": " } ?? "") + message }
 }
 
+/// One field's problem, before the reader names the file and field.
+struct MetadataFieldError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
+
 /// Field-by-field reading; the first problem ends it.
 private struct MetadataReader {
     let path: String
@@ -77,6 +86,10 @@ private struct MetadataReader {
 
     func fail(_ field: String, _ message: String) -> Result<ModelMetadata, MetadataError> {
         .failure(MetadataError(path: path, field: field, message: message))
+    }
+
+    func fail(_ field: String, _ error: MetadataFieldError) -> Result<ModelMetadata, MetadataError> {
+        fail(field, error.message)
     }
 
     mutating func read() -> Result<ModelMetadata, MetadataError> {
@@ -121,9 +134,37 @@ private struct MetadataReader {
                             + shapeText(outputs.shapes[a]))
             }
         }
+        var audioLabels: [String] = []
+        if let modalities = object["label_modalities"], modalities != .null {
+            switch modalityLabels(modalities, labels: labels) {
+            case .success(let audio): audioLabels = audio
+            case .failure(let message): return fail("label_modalities", message)
+            }
+        }
         return .success(ModelMetadata(path: path, labels: labels, scoresOutput: scores, attributionOutput: attribution,
-                                      attributionNames: names, normalize: inputs.normalize, inputShapes: inputs.shapes,
-                                      outputShapes: outputs.shapes))
+                                      attributionNames: names, normalize: inputs.normalize, audioLabels: audioLabels,
+                                      inputShapes: inputs.shapes, outputShapes: outputs.shapes))
+    }
+
+    /// `{"speech": "audio", "person": "image", "visitor": "fused", …}`: one entry per label, and
+    /// only those three words; the audio ones in label order.
+    func modalityLabels(_ value: JSONValue, labels: [String]) -> Result<[String], MetadataFieldError> {
+        guard case .object(let modalities) = value else {
+            return .failure(MetadataFieldError("expected an object of label: \"audio\", \"image\" or \"fused\""))
+        }
+        var audio: [String] = []
+        for label in labels {
+            switch modalities[label] {
+            case .string("audio")?: audio.append(label)
+            case .string("image")?, .string("fused")?: break
+            case nil: return .failure(MetadataFieldError("no entry for label \"" + label + "\""))
+            default: return .failure(MetadataFieldError("\"" + label + "\": expected \"audio\", \"image\" or \"fused\""))
+            }
+        }
+        for key in modalities.keys where !labels.contains(key) {
+            return .failure(MetadataFieldError("\"" + key + "\" is not one of the labels"))
+        }
+        return .success(audio)
     }
 
     func index(_ key: String) -> Int? {

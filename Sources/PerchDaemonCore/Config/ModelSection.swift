@@ -1,7 +1,7 @@
 /// Reader for `[model NAME]`.
 enum ModelSection {
     /// `metadata` (the model's `metadata.json`) gives the defaults of labels, scores-output,
-    /// attribution, attribution-output and normalize; keys in the section override it.
+    /// attribution, attribution-output, normalize and audio-labels; keys in the section override it.
     static func read(_ reader: inout SectionReader, metadata: ModelMetadata? = nil) -> ModelConfig? {
         let name = reader.section.name ?? ""
         if name == GpioInputConfig.eventModel {
@@ -31,6 +31,7 @@ enum ModelSection {
         if let metadata {
             model.scoresOutput = metadata.scoresOutput
             if let n = metadata.normalize { model.normalize = n }
+            model.audioLabels = metadata.audioLabels
         }
         if let crop = reader.value("crop", expected: "centre, full, WxH or X,Y,W,H", parseCrop) { model.crop = crop }
         if let resize = reader.choice("resize", ResizeMethod.allCases.map { ($0.rawValue, $0) }) { model.resize = resize }
