@@ -1,22 +1,9 @@
 /// SUB, int8 with broadcasting up to 6-D, as TFLite Micro's quantized SUB: the ADD
 /// algorithm with a difference, but its multipliers are computed in *float* first
 /// (sub_common.cc: `float twice_max_input_scale`, `(1 << 20) * output_scale` in float),
-/// which can change the last bit of a multiplier relative to ADD.
-final class SubKernel: Kernel {
-    let p: PreparedBinary
-    let q: AddSubQuantization
-
-    init(_ prepared: PreparedBinary, _ quantization: AddSubQuantization) {
-        p = prepared
-        q = quantization
-    }
-
-    override func invoke() {
-        q.run(p, negateSecond: true)
-    }
-}
-
-func prepareSub(_ context: PrepareContext) throws(ModelError) -> SubKernel {
+/// which can change the last bit of a multiplier relative to ADD. The kernel is ADD's
+/// (`AddSubKernel`, negating the second input).
+func prepareSub(_ context: PrepareContext) throws(ModelError) -> AddSubKernel {
     let p = try prepareBinary(context)
     let twiceMaxInputScale: Float = 2 * max(p.scale1, p.scale2)
     let real1 = Double(p.scale1 / twiceMaxInputScale)
@@ -27,5 +14,5 @@ func prepareSub(_ context: PrepareContext) throws(ModelError) -> SubKernel {
     }
     let q = AddSubQuantization(zeroPoint1: p.zeroPoint1, zeroPoint2: p.zeroPoint2, outputZeroPoint: p.outputZeroPoint,
                                real1: real1, real2: real2, realOutput: realOutput)
-    return SubKernel(p, q)
+    return AddSubKernel(p, q, negateSecond: true)
 }
