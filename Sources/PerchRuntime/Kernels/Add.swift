@@ -2,27 +2,19 @@
 /// both inputs are shifted left by 20 bits, rescaled to twice the larger input scale
 /// with their own multipliers, summed, and rescaled to the output (all three multipliers
 /// from `QuantizeMultiplierSmallerThanOneExp` on double ratios, add_common.cc).
-final class AddSubKernel: Kernel {
+final class AddKernel: Kernel {
     /// Operands, output, broadcast plan and activation range.
     let operands: PreparedBinary
     /// The three fixed-point rescalings (both inputs, then the sum).
     let quantization: AddSubQuantization
-    /// SUB: the second input's rescaled value is subtracted.
-    let negateSecond: Bool
 
-    init(_ operands: PreparedBinary, _ quantization: AddSubQuantization, negateSecond: Bool) {
+    init(_ operands: PreparedBinary, _ quantization: AddSubQuantization) {
         self.operands = operands
         self.quantization = quantization
-        self.negateSecond = negateSecond
     }
 
     override func invoke() {
-        // A literal for each call, so `run` is inlined without a branch in its loop.
-        if negateSecond {
-            quantization.run(operands, negateSecond: true)
-        } else {
-            quantization.run(operands, negateSecond: false)
-        }
+        quantization.run(operands, negateSecond: false)
     }
 }
 
@@ -99,7 +91,7 @@ struct AddSubQuantization {
     }
 }
 
-func prepareAdd(_ context: PrepareContext) throws(ModelError) -> AddSubKernel {
+func prepareAdd(_ context: PrepareContext) throws(ModelError) -> AddKernel {
     let p = try prepareBinary(context)
     // add_common.cc computes these ratios in double.
     let twiceMaxInputScale = 2 * Double(max(p.scale1, p.scale2))
@@ -111,5 +103,5 @@ func prepareAdd(_ context: PrepareContext) throws(ModelError) -> AddSubKernel {
     }
     let q = AddSubQuantization(zeroPoint1: p.zeroPoint1, zeroPoint2: p.zeroPoint2, outputZeroPoint: p.outputZeroPoint,
                                real1: real1, real2: real2, realOutput: realOutput)
-    return AddSubKernel(p, q, negateSecond: false)
+    return AddKernel(p, q)
 }
