@@ -83,7 +83,9 @@ let systemLibraries: [LinkerSetting] = [
 
 var targets: [Target] = [
     // System headers, wrappers for variadic C calls, constants for function-like macros.
-    .target(name: "CPerchSystem", linkerSettings: systemLibraries),
+    // In embedded mode it also corrects two functions of the embedded runtime (embedded_runtime.c).
+    .target(name: "CPerchSystem", cSettings: embedded ? [.define("PERCH_EMBEDDED_RUNTIME")] : [],
+            linkerSettings: systemLibraries),
     // Typed syscalls, errno, logging, threads, argument access.
     .target(name: "PerchSystem", dependencies: ["CPerchSystem"], swiftSettings: swiftSettings),
     // GEMM micro-kernels in NEON intrinsics (arm_neon.h, a compiler builtin; empty elsewhere).
