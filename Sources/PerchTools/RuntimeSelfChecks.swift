@@ -42,5 +42,16 @@ enum RuntimeSelfChecks {
                         failures.prefix(3).joined(separator: "; "))
             }
         }
+        // The entry points declared by symbol name (DotProductBridge.swift): which modules are
+        // built in, and each one this CPU can run, called on a case made for it.
+        let built = EntryPointSelfTest.expectedBuiltIn
+        r.check("kernel modules built in as Package.swift builds them",
+                KernelPath.dotProductCompiledIn == built.dotProduct && KernelPath.vnniCompiledIn == built.vnni
+                    && KernelPath.avx2CompiledIn == built.avx2)
+        for path in paths {
+            for (entryPoint, failure) in EntryPointSelfTest.run(path: path) {
+                r.check("entry point " + entryPoint + " equals the reference", failure == nil, failure ?? "")
+            }
+        }
     }
 }

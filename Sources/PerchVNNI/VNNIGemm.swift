@@ -44,7 +44,7 @@ private func lanes(_ v: __m512i) -> SIMD16<Int32> { unsafeBitCast(v, to: SIMD16<
 
 /// 16 lanes to bytes (`vpmovdb`; values are already clamped to the int8 range).
 @inline(__always)
-private func bytes(_ v: SIMD16<Int32>) -> SIMD16<Int8> {
+private func narrow(_ v: SIMD16<Int32>) -> SIMD16<Int8> {
     unsafeBitCast(_mm512_cvtepi32_epi8(m512(v)), to: SIMD16<Int8>.self)
 }
 
@@ -74,6 +74,46 @@ private func requantize(_ x: SIMD16<Int32>, _ multiplier: SIMD16<Int32>, _ left:
     return lanes(_mm512_srav_epi32(m512(high), m512(right))) &- roundUp
 }
 
+/// The requantization of 16 channels starting at `c`, loaded from a GemmOutputStage table
+/// (`stride` Int32 per row: 1 multiplier, 2 left shift, 3 right shift, 5 rounding mask,
+/// 6 rounding half).
+private struct Requantizer16 {
+    let multiplier: SIMD16<Int32>, left: SIMD16<Int32>, right: SIMD16<Int32>
+    let mask: SIMD16<Int32>, half: SIMD16<Int32>
+
+    @inline(__always)
+    init(_ table: UnsafePointer<Int32>, stride: Int, channel c: Int) {
+        multiplier = load16(table + (stride &+ c))
+        left = load16(table + (2 &* stride &+ c))
+        right = load16(table + (3 &* stride &+ c))
+        mask = load16(table + (5 &* stride &+ c))
+        half = load16(table + (6 &* stride &+ c))
+    }
+
+    /// Requantized, plus the zero point, clamped and narrowed to bytes.
+    @inline(__always)
+    func bytes(_ x: SIMD16<Int32>, _ zp: SIMD16<Int32>, _ lo: SIMD16<Int32>, _ hi: SIMD16<Int32>) -> SIMD16<Int8> {
+        narrow(clamp(requantize(x, multiplier, left, right, mask, half) &+ zp, lo, hi))
+    }
+}
+
+/// Stores 16 bytes, or the first `valid` of them at a partial tail.
+@inline(__always)
+private func store(_ b: SIMD16<Int8>, _ dst: UnsafeMutablePointer<Int8>, valid: Int) {
+    if valid >= 16 {
+        UnsafeMutableRawPointer(dst).storeBytes(of: b, as: SIMD16<Int8>.self)
+    } else {
+        for j in 0..<valid { dst[j] = b[j] }
+    }
+}
+
+/// The weights are stored + 128, so a row's dot products carry 128 · Σ a too: this is the
+/// row's correction, -128 · Σ a plus the caller's row offset, in every lane.
+@inline(__always)
+private func rowTerm(_ sum: SIMD16<Int32>, _ rowOffset: Int32) -> SIMD16<Int32> {
+    SIMD16<Int32>(repeating: rowOffset) &- (sum &<< 7)
+}
+
 /// Rows `0..<rowCount` of `out` (`ldc` apart) for all `n` channels; `rows` has 8 entries.
 @_silgen_name("perch_vnni_gemm_tile") @inline(never)
 public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, depth: Int, kPadded: Int,
@@ -101,7 +141,7 @@ public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount
             rowSum &+= Int32(a0[kk])
             kk &+= 1
         }
-        let rowTerm = SIMD16<Int32>(repeating: rowOffsets[0] &- (rowSum &<< 7))
+        let term = rowTerm(SIMD16<Int32>(repeating: rowSum), rowOffsets[0])
         for p in 0..<panels {
             var s0 = SIMD16<Int32>(), s1 = SIMD16<Int32>(), s2 = SIMD16<Int32>(), s3 = SIMD16<Int32>()
             var k = 0
@@ -119,17 +159,8 @@ public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount
                 k &+= 4
             }
             let n0 = p &* 16
-            let x = (s0 &+ s1) &+ (s2 &+ s3) &+ load16(table + n0) &+ rowTerm
-            let v = clamp(requantize(x, load16(table + (stride &+ n0)), load16(table + (2 &* stride &+ n0)),
-                                load16(table + (3 &* stride &+ n0)), load16(table + (5 &* stride &+ n0)),
-                                load16(table + (6 &* stride &+ n0))) &+ zp, lo, hi)
-            let b = bytes(v)
-            let valid = n &- n0
-            if valid >= 16 {
-                UnsafeMutableRawPointer(out + n0).storeBytes(of: b, as: SIMD16<Int8>.self)
-            } else {
-                for j in 0..<valid { out[n0 &+ j] = b[j] }
-            }
+            let x = (s0 &+ s1) &+ (s2 &+ s3) &+ load16(table + n0) &+ term
+            store(Requantizer16(table, stride: stride, channel: n0).bytes(x, zp, lo, hi), out + n0, valid: n &- n0)
         }
         return
     }
@@ -158,12 +189,10 @@ public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount
                 w += 16
                 k &+= 4
             }
-            // -128 · Σ a, plus the caller's row offsets.
-            @inline(__always) func term(_ t: SIMD16<Int32>, _ r: Int) -> SIMD16<Int32> {
-                SIMD16<Int32>(repeating: rowOffsets[r]) &- (t &<< 7)
-            }
-            t0 = term(t0, 0); t1 = term(t1, 1); t2 = term(t2, 2); t3 = term(t3, 3)
-            t4 = term(t4, 4); t5 = term(t5, 5); t6 = term(t6, 6); t7 = term(t7, 7)
+            t0 = rowTerm(t0, rowOffsets[0]); t1 = rowTerm(t1, rowOffsets[1])
+            t2 = rowTerm(t2, rowOffsets[2]); t3 = rowTerm(t3, rowOffsets[3])
+            t4 = rowTerm(t4, rowOffsets[4]); t5 = rowTerm(t5, rowOffsets[5])
+            t6 = rowTerm(t6, rowOffsets[6]); t7 = rowTerm(t7, rowOffsets[7])
         } else {
             while k < kPadded {
                 let wk = load16(w)
@@ -176,29 +205,20 @@ public func perchVNNIGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount
             }
         }
         let n0 = p &* 16
-        let offset = load16(table + n0), multiplier = load16(table + (stride &+ n0))
-        let left = load16(table + (2 &* stride &+ n0)), right = load16(table + (3 &* stride &+ n0))
-        let mask = load16(table + (5 &* stride &+ n0)), half = load16(table + (6 &* stride &+ n0))
+        let offset = load16(table + n0)
+        let stage = Requantizer16(table, stride: stride, channel: n0)
         let valid = n &- n0
-        @inline(__always) func store(_ r: Int, _ acc: SIMD16<Int32>, _ rowTerm: SIMD16<Int32>) {
-            let x = acc &+ offset &+ rowTerm
-            let v = clamp(requantize(x, multiplier, left, right, mask, half) &+ zp, lo, hi)
-            let b = bytes(v)
-            let dst = out + (r &* ldc &+ n0)
-            if valid >= 16 {
-                UnsafeMutableRawPointer(dst).storeBytes(of: b, as: SIMD16<Int8>.self)
-            } else {
-                for j in 0..<valid { dst[j] = b[j] }
-            }
+        @inline(__always) func finish(_ r: Int, _ acc: SIMD16<Int32>, _ rowTerm: SIMD16<Int32>) {
+            store(stage.bytes(acc &+ offset &+ rowTerm, zp, lo, hi), out + (r &* ldc &+ n0), valid: valid)
         }
-        store(0, c0, t0)
-        if rowCount > 1 { store(1, c1, t1) }
-        if rowCount > 2 { store(2, c2, t2) }
-        if rowCount > 3 { store(3, c3, t3) }
-        if rowCount > 4 { store(4, c4, t4) }
-        if rowCount > 5 { store(5, c5, t5) }
-        if rowCount > 6 { store(6, c6, t6) }
-        if rowCount > 7 { store(7, c7, t7) }
+        finish(0, c0, t0)
+        if rowCount > 1 { finish(1, c1, t1) }
+        if rowCount > 2 { finish(2, c2, t2) }
+        if rowCount > 3 { finish(3, c3, t3) }
+        if rowCount > 4 { finish(4, c4, t4) }
+        if rowCount > 5 { finish(5, c5, t5) }
+        if rowCount > 6 { finish(6, c6, t6) }
+        if rowCount > 7 { finish(7, c7, t7) }
     }
 }
 
@@ -251,10 +271,7 @@ public func perchVNNIDepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, p
     let zp = SIMD16<Int32>(repeating: outputZeroPoint)
     let lo = SIMD16<Int32>(repeating: min), hi = SIMD16<Int32>(repeating: max)
     @inline(__always) func finish(_ acc: SIMD16<Int32>, _ c: Int) -> SIMD16<Int8> {
-        let v = requantize(acc, load16(table + (stride &+ c)), load16(table + (2 &* stride &+ c)),
-                           load16(table + (3 &* stride &+ c)), load16(table + (5 &* stride &+ c)),
-                           load16(table + (6 &* stride &+ c)))
-        return bytes(clamp(v &+ zp, lo, hi))
+        Requantizer16(table, stride: stride, channel: c).bytes(acc, zp, lo, hi)
     }
     var pixel = origin
     var dst = out
@@ -279,7 +296,7 @@ public func perchVNNIDepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, p
                 a &+= widen32(x(t) &* w(t))
                 t &+= 1
             }
-            UnsafeMutableRawPointer(dst + c).storeBytes(of: finish(a, c), as: SIMD16<Int8>.self)
+            store(finish(a, c), dst + c, valid: 16)
             c &+= 16
         }
         pixel += pixelStep
@@ -315,9 +332,7 @@ public func perchVNNIDepthwisePairs8(origin: UnsafePointer<Int8>, pixelStep: Int
                                      outputZeroPoint: Int32, min: Int32, max: Int32, pairs: Bool) {
     let zp = SIMD16<Int32>(repeating: outputZeroPoint)
     let lo = SIMD16<Int32>(repeating: min), hi = SIMD16<Int32>(repeating: max)
-    let multiplier = load16(table + stride), left = load16(table + 2 &* stride)
-    let right = load16(table + 3 &* stride), mask = load16(table + 5 &* stride)
-    let half = load16(table + 6 &* stride), bias = load16(offsets16)
+    let stage = Requantizer16(table, stride: stride, channel: 0), bias = load16(offsets16)
     var p = 0
     var dst = out
     while p < pixels {
@@ -348,12 +363,7 @@ public func perchVNNIDepthwisePairs8(origin: UnsafePointer<Int8>, pixelStep: Int
             acc &+= widen32(x(t) &* w(t))
             t &+= 1
         }
-        let v = bytes(clamp(requantize(acc, multiplier, left, right, mask, half) &+ zp, lo, hi))
-        if p &+ 1 < pixels {
-            UnsafeMutableRawPointer(dst).storeBytes(of: v, as: SIMD16<Int8>.self)
-        } else {
-            for j in 0..<8 { dst[j] = v[j] }
-        }
+        store(stage.bytes(acc, zp, lo, hi), dst, valid: p &+ 1 < pixels ? 16 : 8)
         dst += 16
         p &+= 2
     }

@@ -105,6 +105,12 @@ final class MalformedModelTests: XCTestCase {
             }
             print("[perch] \(folder.name) \(mutationsPerModel) byte flips: loaded \(outcome.loaded), "
                   + "prepared \(outcome.prepared), rejected \(outcome.rejected)")
+            // Not crashing is not enough: flips in the flatbuffer's structure must be caught, so
+            // a loader that accepted every mutation fails here.
+            let rejected = outcome.rejected.values.reduce(0, +)
+            XCTAssertGreaterThan(rejected, 0, "\(folder.name): none of \(mutationsPerModel) byte flips was rejected")
+            // Every mutation ends either rejected (at load or prepare) or prepared.
+            XCTAssertEqual(rejected + outcome.prepared, mutationsPerModel, "\(folder.name): mutations unaccounted for")
         }
     }
 

@@ -1,3 +1,5 @@
+import PerchRuntime
+
 /// Streaming sample-rate conversion to (by default) 16 kHz mono, in fixed point: a rational
 /// L/M polyphase FIR. Stereo and multi-channel input is first averaged to mono. Each output
 /// sample is one dot product of Q15 (or Q14) taps with the newest input samples (SIMD, Int32
@@ -190,7 +192,7 @@ public final class Resampler {
         while j < count {
             let t = rawTaps.loadUnaligned(fromByteOffset: 2 * j, as: SIMD8<Int16>.self)
             let s = rawSamples.loadUnaligned(fromByteOffset: 2 * j, as: SIMD8<Int16>.self)
-            acc &+= SIMDWiden.int32(t) &* SIMDWiden.int32(s)
+            acc &+= widenToInt32(t) &* widenToInt32(s)
             j += 8
         }
         let sum = acc.wrappedSum()

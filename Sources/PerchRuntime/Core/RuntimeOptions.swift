@@ -1,5 +1,6 @@
 /// Which family of int8 micro-kernels the GEMM-shaped operators (CONV_2D, FULLY_CONNECTED,
-/// BATCH_MATMUL) use. Every path gives the same bits; they differ only in speed.
+/// BATCH_MATMUL) and DEPTHWISE_CONV_2D's rows use. Every path gives the same bits; they
+/// differ only in speed.
 public enum KernelPath: Equatable, Sendable {
     /// Swift SIMD widening products: NEON `smull`/`smlal`/`sadalp` on aarch64,
     /// `pmovsx` + `pmaddwd` on x86_64. Runs on every CPU.
@@ -26,7 +27,8 @@ public enum KernelPath: Equatable, Sendable {
         }
     }
 
-    /// Whether this binary was built with the dot-product kernels (aarch64 builds only).
+    /// Whether this binary was built with the dot-product kernels: aarch64 Embedded Swift
+    /// builds (cross/build.sh aarch64), the only ones Package.swift compiles PerchSDot for.
     public static var dotProductCompiledIn: Bool { DotProductKernels.available }
 
     /// Whether this binary was built with the AVX-512 VNNI kernels (x86_64 builds).

@@ -3,16 +3,18 @@
 /// with their own multipliers, summed, and rescaled to the output (all three multipliers
 /// from `QuantizeMultiplierSmallerThanOneExp` on double ratios, add_common.cc).
 final class AddKernel: Kernel {
-    let p: PreparedBinary
-    let q: AddSubQuantization
+    /// Operands, output, broadcast plan and activation range.
+    let operands: PreparedBinary
+    /// The three fixed-point rescalings (both inputs, then the sum).
+    let quantization: AddSubQuantization
 
-    init(_ prepared: PreparedBinary, _ quantization: AddSubQuantization) {
-        p = prepared
-        q = quantization
+    init(_ operands: PreparedBinary, _ quantization: AddSubQuantization) {
+        self.operands = operands
+        self.quantization = quantization
     }
 
     override func invoke() {
-        q.run(p, negateSecond: false)
+        quantization.run(operands, negateSecond: false)
     }
 }
 

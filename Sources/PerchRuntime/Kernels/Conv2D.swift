@@ -9,26 +9,13 @@
 /// filter as a pure int8·int8 product. The zero-point term `-zp * Σ filter` is
 /// precomputed per channel. Int32 sums wrap like the reference's, so bits agree.
 final class Conv2DKernel: Kernel {
-    struct Geometry {
-        var batches = 0, inHeight = 0, inWidth = 0, inChannels = 0
-        var filterHeight = 0, filterWidth = 0, filterChannels = 0
-        var outHeight = 0, outWidth = 0, outChannels = 0
-        var strideH = 1, strideW = 1, dilationH = 1, dilationW = 1
-        var padTop = 0, padLeft = 0
-        var groups = 1
-        var filtersPerGroup: Int { outChannels / groups }
-        var patchSize: Int { filterHeight * filterWidth * filterChannels }
-    }
+    typealias Geometry = ConvGeometry
 
     let g: Geometry
     let input: UnsafePointer<Int8>
     let filter: UnsafePointer<Int8>
-    let bias: UnsafePointer<Int32>?
     let output: UnsafeMutablePointer<Int8>
-    let inputZeroPoint: Int32
-    let outputZeroPoint: Int32
-    let activation: ActivationRange
-    let channelMultipliers: ChannelMultipliers
+    let quantization: ConvQuantization
     let filterIsConstant: Bool
     /// -input_zero_point × Σ filter[oc], per output channel.
     let zeroPointCorrection: OwnedBuffer<Int32>
@@ -47,30 +34,24 @@ final class Conv2DKernel: Kernel {
     override var workParts: Int { parts }
 
     init(geometry: Geometry, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
-         bias: UnsafePointer<Int32>?, output: UnsafeMutablePointer<Int8>,
-         inputZeroPoint: Int32, outputZeroPoint: Int32, activation: ActivationRange,
-         channelMultipliers: ChannelMultipliers, filterIsConstant: Bool, kernelPath: KernelPath = .widening,
-         parallel: Parallelism? = nil) {
+         output: UnsafeMutablePointer<Int8>, quantization q: ConvQuantization, filterIsConstant: Bool,
+         kernelPath: KernelPath = .widening, parallel: Parallelism? = nil) {
         self.g = geometry
         self.input = input
         self.filter = filter
-        self.bias = bias
         self.output = output
-        self.inputZeroPoint = inputZeroPoint
-        self.outputZeroPoint = outputZeroPoint
-        self.activation = activation
-        self.channelMultipliers = channelMultipliers
+        quantization = q
         self.filterIsConstant = filterIsConstant
         zeroPointCorrection = OwnedBuffer(count: geometry.outChannels, initialValue: 0)
         patch = OwnedBuffer(count: geometry.patchSize, initialValue: 0)
         dots = OwnedBuffer(count: geometry.filtersPerGroup, initialValue: 0)
         if filterIsConstant && geometry.groups == 1
-            && GemmOutputStage.shiftsSupported(channelMultipliers.shifts.base, count: geometry.outChannels) {
+            && GemmOutputStage.shiftsSupported(q.channelMultipliers.shifts.base, count: geometry.outChannels) {
             let weights = PackedWeights(path: kernelPath, n: geometry.outChannels, k: geometry.patchSize,
                                         weights: filter)
-            let stage = GemmOutputStage(channels: geometry.outChannels, multipliers: channelMultipliers.multipliers.base,
-                                        shifts: channelMultipliers.shifts.base, outputZeroPoint: outputZeroPoint,
-                                        min: activation.min, max: activation.max)
+            let stage = GemmOutputStage(channels: geometry.outChannels, multipliers: q.channelMultipliers.multipliers.base,
+                                        shifts: q.channelMultipliers.shifts.base, outputZeroPoint: q.outputZeroPoint,
+                                        min: q.activation.min, max: q.activation.max)
             gemm = Gemm(weights: weights, stage: stage)
         } else {
             gemm = nil
@@ -98,9 +79,10 @@ final class Conv2DKernel: Kernel {
     private func computeZeroPointCorrection() {
         let k = g.patchSize
         for oc in 0..<g.outChannels {
-            zeroPointCorrection[oc] = (0 &- inputZeroPoint) &* sumInt8(filter + oc &* k, k)
+            zeroPointCorrection[oc] = (0 &- quantization.inputZeroPoint) &* sumInt8(filter + oc &* k, k)
         }
         if let gemm {
+            let bias = quantization.bias
             for oc in 0..<g.outChannels { gemm.stage.offsets[oc] = zeroPointCorrection[oc] &+ (bias?[oc] ?? 0) }
         }
     }
@@ -135,7 +117,7 @@ final class Conv2DKernel: Kernel {
                      rowOffsets: nil, out: output + range.lowerBound &* g.outChannels, ldc: g.outChannels)
             return
         }
-        let zp = Int8(truncatingIfNeeded: inputZeroPoint)
+        let zp = Int8(truncatingIfNeeded: quantization.inputZeroPoint)
         let rowBytes = g.filterWidth &* g.filterChannels
         let tile = gemm.rowsPerTile
         let direct = pointwise && gemm.weights.kPadded == g.inChannels
@@ -218,7 +200,7 @@ final class Conv2DKernel: Kernel {
         if !filterIsConstant { computeZeroPointCorrection() }
         let k = g.patchSize
         let perGroup = g.filtersPerGroup
-        let zp = Int8(truncatingIfNeeded: inputZeroPoint)
+        let zp = Int8(truncatingIfNeeded: quantization.inputZeroPoint)
         let rowBytes = g.filterWidth &* g.filterChannels
         let pointwise = g.filterHeight == 1 && g.filterWidth == 1 && g.groups == 1
         var out = output
@@ -242,11 +224,7 @@ final class Conv2DKernel: Kernel {
                         dotInt8Rows(row, filter + firstChannel &* k, rows: perGroup, depth: k, into: dots.base)
                         for j in 0..<perGroup {
                             let oc = firstChannel &+ j
-                            var acc = dots[j] &+ zeroPointCorrection[oc]
-                            if let bias { acc &+= bias[oc] }
-                            acc = multiplyByQuantizedMultiplier(acc, channelMultipliers.multipliers[oc],
-                                                                channelMultipliers.shifts[oc])
-                            out[oc] = clampToInt8(acc &+ outputZeroPoint, activation.min, activation.max)
+                            out[oc] = quantization.output(dots[j] &+ zeroPointCorrection[oc], channel: oc)
                         }
                     }
                     out += g.outChannels
@@ -293,7 +271,7 @@ final class Conv2DKernel: Kernel {
 extension Conv2DKernel {
     /// TFLite Micro's reference loop, transcribed: the yardstick the fast path is tested against.
     func invokeReference() {
-        let inputOffset = 0 &- inputZeroPoint
+        let inputOffset = 0 &- quantization.inputZeroPoint
         for b in 0..<g.batches {
             for oy in 0..<g.outHeight {
                 let iy0 = oy * g.strideH - g.padTop
@@ -315,12 +293,8 @@ extension Conv2DKernel {
                                 }
                             }
                         }
-                        if let bias { acc &+= bias[oc] }
-                        acc = multiplyByQuantizedMultiplier(acc, channelMultipliers.multipliers[oc],
-                                                            channelMultipliers.shifts[oc])
-                        acc &+= outputZeroPoint
                         output[((b * g.outHeight + oy) * g.outWidth + ox) * g.outChannels + oc] =
-                            clampToInt8(acc, activation.min, activation.max)
+                            quantization.output(acc, channel: oc)
                     }
                 }
             }
@@ -331,27 +305,11 @@ extension Conv2DKernel {
 func prepareConv2D(_ context: PrepareContext) throws(ModelError) -> Conv2DKernel {
     var options = Conv2DOptions()
     if case .conv2D(let o) = context.options { options = o }
-    try context.requireInputCount(2...3)
-    let input = try context.requireInput(0, "input")
-    let filter = try context.requireInput(1, "filter")
-    let output = try context.requireOutput()
-    try context.requireType(input, "input", .int8)
-    try context.requireType(filter, "filter", .int8)
-    try context.requireType(output, "output", .int8)
-    try context.requireRank(input, "input", 4)
-    try context.requireRank(filter, "filter", 4)
-    try context.requireRank(output, "output", 4)
-    guard options.strideH > 0, options.strideW > 0, options.dilationH > 0, options.dilationW > 0 else {
-        throw context.fail("strides and dilations must be positive")
-    }
-
-    var g = Conv2DKernel.Geometry()
-    g.batches = input.shape[0]
-    g.inHeight = input.shape[1]; g.inWidth = input.shape[2]; g.inChannels = input.shape[3]
+    var (tensors, g) = try context.convTensors(strideH: options.strideH, strideW: options.strideW,
+                                               dilationH: options.dilationH, dilationW: options.dilationW)
+    let input = tensors.input, filter = tensors.filter
     g.outChannels = filter.shape[0]
     g.filterHeight = filter.shape[1]; g.filterWidth = filter.shape[2]; g.filterChannels = filter.shape[3]
-    g.strideH = options.strideH; g.strideW = options.strideW
-    g.dilationH = options.dilationH; g.dilationW = options.dilationW
     guard g.filterChannels > 0, g.filterHeight > 0, g.filterWidth > 0,
           g.inChannels % g.filterChannels == 0 else {
         throw context.shapeError("filter \(shapeDescription(filter.shape)) does not fit input \(shapeDescription(input.shape))")
@@ -360,33 +318,13 @@ func prepareConv2D(_ context: PrepareContext) throws(ModelError) -> Conv2DKernel
     guard g.groups > 0, g.outChannels % g.groups == 0 else {
         throw context.shapeError("\(g.outChannels) filters cannot be split into \(g.groups) groups")
     }
-    guard let gy = WindowGeometry.compute(padding: options.padding, inSize: g.inHeight, filterSize: g.filterHeight,
-                                          stride: g.strideH, dilation: g.dilationH),
-          let gx = WindowGeometry.compute(padding: options.padding, inSize: g.inWidth, filterSize: g.filterWidth,
-                                          stride: g.strideW, dilation: g.dilationW) else {
-        throw context.fail("invalid window geometry")
-    }
-    g.outHeight = gy.outSize; g.outWidth = gx.outSize
-    g.padTop = gy.padBefore; g.padLeft = gx.padBefore
-    let expected = [g.batches, g.outHeight, g.outWidth, g.outChannels]
-    guard output.shape == expected else {
-        throw context.shapeError("output is \(shapeDescription(output.shape)), expected \(shapeDescription(expected))")
-    }
-
-    let (inputScale, inputZeroPoint) = try context.perTensorQuantization(input, "input")
-    let (outputScale, outputZeroPoint) = try context.perTensorQuantization(output, "output")
-    let scales = try context.filterScales(filter, channels: g.outChannels)
-    let bias = try context.optionalBias(2, count: g.outChannels)
-    let activation = try context.activationRange(options.activation, output: output, scale: outputScale,
-                                                 zeroPoint: outputZeroPoint)
+    try context.placeWindow(&g, padding: options.padding, output: tensors.output)
+    let quantization = try context.convQuantization(tensors, channels: g.outChannels, activation: options.activation)
     return Conv2DKernel(
         geometry: g, input: UnsafePointer(input.pointer(as: Int8.self)),
-        filter: UnsafePointer(filter.pointer(as: Int8.self)), bias: bias.map { UnsafePointer($0) },
-        output: output.pointer(as: Int8.self), inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint,
-        activation: activation,
-        channelMultipliers: context.channelMultipliers(inputScale: inputScale, filterScales: scales,
-                                                       outputScale: outputScale, channels: g.outChannels),
-        filterIsConstant: filter.isConstant, kernelPath: context.kernelPath, parallel: context.parallel)
+        filter: UnsafePointer(filter.pointer(as: Int8.self)), output: tensors.output.pointer(as: Int8.self),
+        quantization: quantization, filterIsConstant: filter.isConstant, kernelPath: context.kernelPath,
+        parallel: context.parallel)
 }
 
 extension Conv2DKernel: ParallelWork {

@@ -26,7 +26,13 @@ public enum KernelSelfTest {
 
     static func gemmCase(_ path: KernelPath, _ rng: inout SelfTestRandom, _ i: Int) -> String? {
         let m = rng.int(1...19), n = rng.int(1...37), k = i == 0 ? 1 : rng.int(1...80)
-        let a = rng.int8s(m * k), w = rng.int8s(n * k, allowMinimum: i % 2 == 0)
+        return gemmCheck(path, &rng, m: m, n: n, k: k, allowMinimum: i % 2 == 0)
+    }
+
+    /// The GEMM of `path` on random m×k activations and n×k weights, against the scalar sum.
+    static func gemmCheck(_ path: KernelPath, _ rng: inout SelfTestRandom, m: Int, n: Int, k: Int,
+                          allowMinimum: Bool) -> String? {
+        let a = rng.int8s(m * k), w = rng.int8s(n * k, allowMinimum: allowMinimum)
         let multipliers = (0..<n).map { _ in Int32(rng.int((1 << 30)...(Int(Int32.max)))) }
         let shifts = (0..<n).map { _ in rng.int(-20...4) }
         let rowOffsets = (0..<m).map { _ in Int32(rng.int(-100_000...100_000)) }
@@ -100,9 +106,8 @@ public enum KernelSelfTest {
     }
 
     static func depthwiseCase(_ path: KernelPath, _ rng: inout SelfTestRandom, _ i: Int) -> String? {
-        let graph = SelfTestGraph()
         let dm = [1, 1, 8, 3, 16][i % 5]
-        let cin = dm == 1 ? [8, 16 * rng.int(1...3), rng.int(1...40)][i % 3] : rng.int(1...3), cout = cin * dm
+        let cin = dm == 1 ? [8, 16 * rng.int(1...3), rng.int(1...40)][i % 3] : rng.int(1...3)
         // 3×3 windows (the unrolled NEON row kernel) every other case.
         let kh = i % 2 == 0 ? 3 : rng.int(1...4), kw = i % 2 == 0 ? 3 : rng.int(1...4)
         let h = rng.int(1...10), w = rng.int(1...10)
@@ -112,6 +117,18 @@ public enum KernelSelfTest {
         o.dilationH = i % 4 == 3 ? 2 : 1; o.dilationW = o.dilationH
         o.depthMultiplier = dm
         o.activation = [FusedActivation.none, .relu, .relu6][rng.int(0...2)]
+        return depthwiseCheck(path, &rng, h: h, w: w, cin: cin, kh: kh, kw: kw, options: o,
+                              allowMinimum: i % 3 == 2)
+    }
+
+    /// One DEPTHWISE_CONV_2D layer of `path` on random data against the reference; with
+    /// `rowKernel`, prepare must also have chosen that row kernel (its `name`). Nil too when
+    /// a VALID window does not fit the input.
+    static func depthwiseCheck(_ path: KernelPath, _ rng: inout SelfTestRandom, h: Int, w: Int, cin: Int,
+                               kh: Int, kw: Int, options o: DepthwiseConv2DOptions, allowMinimum: Bool,
+                               rowKernel: String? = nil) -> String? {
+        let graph = SelfTestGraph()
+        let cout = cin * o.depthMultiplier
         let effH = (kh - 1) * o.dilationH + 1, effW = (kw - 1) * o.dilationW + 1
         guard o.padding == .same || (h >= effH && w >= effW) else { return nil }
         let oh = o.padding == .same ? (h + o.strideH - 1) / o.strideH : (h - effH + o.strideH) / o.strideH
@@ -123,12 +140,14 @@ public enum KernelSelfTest {
         let output = graph.add(.int8, [1, oh, ow, cout], scales: [0.2], zeroPoint: 5)
         // Symmetric weights (no -128) let two taps share an int16 sum; -128 takes the other path.
         graph.fillRandom(&rng, [input], allowMinimum: true)
-        graph.fillRandom(&rng, [filter], allowMinimum: i % 3 == 2)
+        graph.fillRandom(&rng, [filter], allowMinimum: allowMinimum)
         graph.fillBias(&rng, bias, cout)
-        return graph.compare("depthwise " + path.name + " " + shapeText([1, h, w, cin]) + " filter "
-                             + shapeText([1, kh, kw, cout]), path: path, op: .depthwiseConv2D,
+        let label = "depthwise " + path.name + " " + shapeText([1, h, w, cin]) + " filter "
+            + shapeText([1, kh, kw, cout]) + (rowKernel.map { " (row kernel " + $0 + ")" } ?? "")
+        return graph.compare(label, path: path, op: .depthwiseConv2D,
                              options: .depthwiseConv2D(o), inputs: [input, filter, bias], output: output) { kernel in
             guard let k = kernel as? DepthwiseConv2DKernel else { return false }
+            if let rowKernel, k.rowKernelName != rowKernel { return false }
             k.invokeReference()
             return true
         }
@@ -256,7 +275,7 @@ final class SelfTestGraph {
         kernel.invoke()
         let fast = (0..<count).map { out[$0] }
         out.update(repeating: 0, count: count)
-        guard reference(kernel) else { return label + ": unexpected kernel type" }
+        guard reference(kernel) else { return label + ": not the expected kernel" }
         for i in 0..<count where fast[i] != out[i] {
             return label + ": element " + String(i) + " is " + String(fast[i]) + ", reference " + String(out[i])
         }

@@ -3,16 +3,18 @@
 /// (sub_common.cc: `float twice_max_input_scale`, `(1 << 20) * output_scale` in float),
 /// which can change the last bit of a multiplier relative to ADD.
 final class SubKernel: Kernel {
-    let p: PreparedBinary
-    let q: AddSubQuantization
+    /// Operands, output, broadcast plan and activation range.
+    let operands: PreparedBinary
+    /// The three fixed-point rescalings (both inputs, then the sum).
+    let quantization: AddSubQuantization
 
-    init(_ prepared: PreparedBinary, _ quantization: AddSubQuantization) {
-        p = prepared
-        q = quantization
+    init(_ operands: PreparedBinary, _ quantization: AddSubQuantization) {
+        self.operands = operands
+        self.quantization = quantization
     }
 
     override func invoke() {
-        q.run(p, negateSecond: true)
+        quantization.run(operands, negateSecond: true)
     }
 }
 

@@ -33,6 +33,24 @@ final class KernelPathTests: XCTestCase {
         }
     }
 
+    /// Each entry point declared by symbol name, on the host's paths: none may be left out,
+    /// and each must equal the reference (a signature restated wrongly fails here).
+    func testEntryPointsMatchReference() throws {
+        let built = EntryPointSelfTest.expectedBuiltIn
+        XCTAssertEqual(KernelPath.dotProductCompiledIn, built.dotProduct)
+        XCTAssertEqual(KernelPath.vnniCompiledIn, built.vnni)
+        XCTAssertEqual(KernelPath.avx2CompiledIn, built.avx2)
+        var paths: [KernelPath] = []
+        if KernelPath.avx2CompiledIn && RuntimeEnvironment.cpuHasAVX2 { paths.append(.avx2) }
+        if RuntimeEnvironment.detectedKernelPath == .vnni { paths.append(.vnni) }
+        guard !paths.isEmpty else { throw XCTSkip("this CPU runs none of the kernels declared by symbol name") }
+        for path in paths {
+            let outcomes = EntryPointSelfTest.run(path: path)
+            XCTAssertFalse(outcomes.isEmpty, path.name)
+            for (entryPoint, failure) in outcomes { XCTAssertNil(failure, entryPoint) }
+        }
+    }
+
     func testPathNames() {
         XCTAssertEqual(KernelPath(name: "sdot"), .dotProduct)
         XCTAssertEqual(KernelPath(name: "widening"), .widening)

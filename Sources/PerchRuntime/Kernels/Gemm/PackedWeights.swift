@@ -27,54 +27,35 @@ final class PackedWeights {
     /// True when no weight is -128: two int8 products then fit an int16 sum (NEON smlal2).
     let pairsFitInt16: Bool
 
-    init(path: KernelPath, n: Int, k: Int) {
+    /// Empty (zero) weights to be packed later; `pairsFitInt16` is for the weights to come.
+    init(path: KernelPath, n: Int, k: Int, pairsFitInt16: Bool = false) {
         self.path = path
         self.n = n
         self.k = k
-        switch path {
-        case .widening:
-            kPadded = (k + 7) & ~7
-            panelWidth = 4
-        case .dotProduct:
-            kPadded = (k + 3) & ~3
-            panelWidth = 8
-        case .vnni:
-            kPadded = (k + 3) & ~3
-            panelWidth = 16
-        case .avx2:
-            kPadded = (k + 7) & ~7
-            panelWidth = 8
-        }
+        let layout = PackedWeights.layout(path)
+        kPadded = (k + layout.depthStep - 1) & ~(layout.depthStep - 1)
+        panelWidth = layout.panelWidth
         panels = (n + panelWidth - 1) / panelWidth
         data = OwnedBuffer(count: panels * panelWidth * kPadded + 64, initialValue: 0)
-        pairsFitInt16 = false
+        self.pairsFitInt16 = pairsFitInt16
     }
 
     /// Packs rows `weights[n][k]` (row stride `k`), or columns `weights[k][n]` when `transposed`.
-    init(path: KernelPath, n: Int, k: Int, weights: UnsafePointer<Int8>, transposed: Bool = false) {
-        self.path = path
-        self.n = n
-        self.k = k
-        switch path {
-        case .widening:
-            kPadded = (k + 7) & ~7
-            panelWidth = 4
-        case .dotProduct:
-            kPadded = (k + 3) & ~3
-            panelWidth = 8
-        case .vnni:
-            kPadded = (k + 3) & ~3
-            panelWidth = 16
-        case .avx2:
-            kPadded = (k + 7) & ~7
-            panelWidth = 8
-        }
-        panels = (n + panelWidth - 1) / panelWidth
-        data = OwnedBuffer(count: panels * panelWidth * kPadded + 64, initialValue: 0)
+    convenience init(path: KernelPath, n: Int, k: Int, weights: UnsafePointer<Int8>, transposed: Bool = false) {
         var fits = true
         for i in 0..<(n * k) where weights[i] == -128 { fits = false; break }
-        pairsFitInt16 = fits
+        self.init(path: path, n: n, k: k, pairsFitInt16: fits)
         pack(weights, transposed: transposed)
+    }
+
+    /// The layout table: how far K is padded (a power of two) and how many channels a panel holds.
+    static func layout(_ path: KernelPath) -> (depthStep: Int, panelWidth: Int) {
+        switch path {
+        case .widening: return (8, 4)
+        case .dotProduct: return (4, 8)
+        case .vnni: return (4, 16)
+        case .avx2: return (8, 8)
+        }
     }
 
     /// Re-packs new weights of the same shape (non-constant filters, BATCH_MATMUL operands).

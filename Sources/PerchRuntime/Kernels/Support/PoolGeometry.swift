@@ -20,26 +20,18 @@ func preparePool(_ context: PrepareContext) throws(ModelError) -> PreparedPool {
     try context.requireInputCount(1...1)
     let input = try context.requireInput(0, "input")
     let output = try context.requireOutput()
-    try context.requireType(input, "input", .int8)
-    try context.requireType(output, "output", .int8)
-    try context.requireRank(input, "input", 4)
-    try context.requireRank(output, "output", 4)
+    try context.requireInt8NHWC(input, output)
+    let window = WindowShape(filterHeight: options.filterH, filterWidth: options.filterW,
+                             strideH: options.strideH, strideW: options.strideW, padding: options.padding)
+    let placement = try context.placeWindow(
+        window, input: input.shape, output: output, channels: input.shape[3],
+        invalid: "invalid pooling window \(options.filterH)x\(options.filterW) stride \(options.strideH)x\(options.strideW)")
     var g = PoolGeometry()
     g.batches = input.shape[0]; g.inHeight = input.shape[1]; g.inWidth = input.shape[2]; g.channels = input.shape[3]
     g.filterHeight = options.filterH; g.filterWidth = options.filterW
     g.strideH = options.strideH; g.strideW = options.strideW
-    guard let gy = WindowGeometry.compute(padding: options.padding, inSize: g.inHeight, filterSize: g.filterHeight,
-                                          stride: g.strideH, dilation: 1),
-          let gx = WindowGeometry.compute(padding: options.padding, inSize: g.inWidth, filterSize: g.filterWidth,
-                                          stride: g.strideW, dilation: 1) else {
-        throw context.fail("invalid pooling window \(options.filterH)x\(options.filterW) stride \(options.strideH)x\(options.strideW)")
-    }
-    g.outHeight = gy.outSize; g.outWidth = gx.outSize
-    g.padTop = gy.padBefore; g.padLeft = gx.padBefore
-    let expected = [g.batches, g.outHeight, g.outWidth, g.channels]
-    guard output.shape == expected else {
-        throw context.shapeError("output is \(shapeDescription(output.shape)), expected \(shapeDescription(expected))")
-    }
+    g.outHeight = placement.outHeight; g.outWidth = placement.outWidth
+    g.padTop = placement.padTop; g.padLeft = placement.padLeft
     let (inScale, inZeroPoint) = try context.perTensorQuantization(input, "input")
     let (outScale, outZeroPoint) = try context.perTensorQuantization(output, "output")
     let difference = inScale - outScale

@@ -144,8 +144,9 @@ func widenToInt16(_ v: SIMD8<Int8>) -> SIMD8<Int16> {
     return r
 }
 
-@inline(__always)
-func widenToInt32(_ v: SIMD8<Int16>) -> SIMD8<Int32> {
+/// Public (and inlinable, for host builds) for the frontends' fixed-point filters.
+@inlinable @inline(__always)
+public func widenToInt32(_ v: SIMD8<Int16>) -> SIMD8<Int32> {
     var r = SIMD8<Int32>()
     for i in 0..<8 { r[i] = Int32(v[i]) }
     return r
