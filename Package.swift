@@ -71,19 +71,17 @@ if targetArch == "x86_64" {
     avx2Settings += [.unsafeFlags(["-Xcc", "-march=x86-64-v3"]), .define("PERCH_AVX2")]
 }
 
-// The C libraries Perch drives. In embedded mode module-map link lines are not
-// autolinked, so they are named here for both modes.
-let systemLibraries: [LinkerSetting] = [
-    .linkedLibrary("asound"),
-    .linkedLibrary("gpiod"),
-    .linkedLibrary("v4l2"),
-    .linkedLibrary("pthread"),
-    .linkedLibrary("m"),
-]
-
+// Each C library has its own C module, imported only by the Swift files that wrap it
+// (tools/check-imports.py checks this), with its link line on it: in embedded mode module-map
+// link lines are not autolinked, so they are named here for both modes.
 var targets: [Target] = [
-    // System headers, wrappers for variadic C calls, constants for function-like macros.
-    .target(name: "CPerchSystem", linkerSettings: systemLibraries),
+    // libc and Linux system headers, wrappers for variadic C calls, constants for function-like
+    // macros; PerchSystem is its one wrapper.
+    .target(name: "CPerchSystem", linkerSettings: [.linkedLibrary("pthread"), .linkedLibrary("m")]),
+    // The device libraries, wrapped by PerchDevices' Camera/, Microphone/ and GPIO/GpiodV1.swift.
+    .target(name: "CPerchV4L2", linkerSettings: [.linkedLibrary("v4l2")]),
+    .target(name: "CPerchALSA", linkerSettings: [.linkedLibrary("asound")]),
+    .target(name: "CPerchGPIO", linkerSettings: [.linkedLibrary("gpiod")]),
     // Typed syscalls, errno, logging, threads, argument access.
     .target(name: "PerchSystem", dependencies: ["CPerchSystem"], swiftSettings: swiftSettings),
     // GEMM micro-kernels in NEON intrinsics (arm_neon.h, a compiler builtin; empty elsewhere).
@@ -106,7 +104,7 @@ var targets: [Target] = [
     // Signal frontends: fixed-point audio features, resampling, image preprocessing.
     .target(name: "PerchFrontends", dependencies: ["PerchRuntime", "PerchMedia"], swiftSettings: swiftSettings),
     // Devices: V4L2 camera, ALSA capture, GPIO, and synthetic sources with the same interfaces.
-    .target(name: "PerchDevices", dependencies: ["PerchSystem", "CPerchSystem", "PerchMedia"], swiftSettings: sizeSettings),
+    .target(name: "PerchDevices", dependencies: ["PerchSystem", "CPerchV4L2", "CPerchALSA", "CPerchGPIO", "PerchMedia"], swiftSettings: sizeSettings),
     // The daemon's pure core: configuration, rules and events, results, bounded queues.
     .target(name: "PerchDaemonCore", dependencies: ["PerchSystem", "PerchJSON"], swiftSettings: sizeSettings),
     // JSON values, a strict RFC 8259 parser and a compact writer. Stdlib only.
@@ -114,14 +112,14 @@ var targets: [Target] = [
     // HTTP/1.1 request and response parsers, response encoder, router. Bytes in, bytes out.
     .target(name: "PerchHTTP", dependencies: ["PerchJSON"], swiftSettings: sizeSettings),
     // The epoll HTTP server on a Unix socket: listener, systemd socket activation, streams.
-    .target(name: "PerchServer", dependencies: ["PerchSystem", "CPerchSystem", "PerchHTTP"], swiftSettings: sizeSettings),
+    .target(name: "PerchServer", dependencies: ["PerchSystem", "PerchHTTP"], swiftSettings: sizeSettings),
     // libmosquitto (its own C module: only PerchMQTT/Mosquitto.swift imports it).
     .systemLibrary(name: "CPerchMQTT", path: "Sources/CPerchMQTT"),
     // MQTT and Home Assistant discovery: the client thread, bounded outbox, topics, discovery.
     .target(name: "PerchMQTT", dependencies: ["CPerchMQTT", "PerchSystem", "PerchJSON", "PerchDaemonCore", "PerchMedia", "PerchJPEG"],
             swiftSettings: sizeSettings, linkerSettings: [.linkedLibrary("mosquitto")]),
     // The running daemon: capture and inference threads, GPIO actions, the socket API, lifecycle.
-    .target(name: "PerchDaemon", dependencies: ["PerchSystem", "CPerchSystem", "PerchRuntime", "PerchMedia", "PerchJPEG", "PerchFrontends",
+    .target(name: "PerchDaemon", dependencies: ["PerchSystem", "PerchRuntime", "PerchMedia", "PerchJPEG", "PerchFrontends",
                                                 "PerchDevices", "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer", "PerchMQTT"],
             swiftSettings: sizeSettings),
     // Command implementations shared by the executables (model tools, self-checks).

@@ -1,5 +1,4 @@
 import PerchHTTP
-import PerchDaemonCore
 import PerchJSON
 import PerchServer
 import PerchSystem

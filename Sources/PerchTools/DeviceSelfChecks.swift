@@ -1,6 +1,5 @@
-import PerchSystem
-import PerchMedia
 import PerchDevices
+import PerchMedia
 
 /// Device-layer checks that must hold on the target too: synthetic sources and the
 /// loopback comparison, run by perch-selfcheck (no XCTest in embedded mode).

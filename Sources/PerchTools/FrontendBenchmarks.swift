@@ -1,7 +1,7 @@
-import PerchSystem
-import PerchRuntime
-import PerchMedia
 import PerchFrontends
+import PerchMedia
+import PerchRuntime
+import PerchSystem
 
 /// `perch audio bench` and `perch image bench`: throughput of the frontends on synthetic
 /// input, the median of several runs. Figures, not pass/fail tests.

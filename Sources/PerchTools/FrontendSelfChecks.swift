@@ -1,7 +1,6 @@
-import PerchSystem
-import PerchRuntime
-import PerchMedia
 import PerchFrontends
+import PerchMedia
+import PerchRuntime
 
 /// Frontend checks for the target: the fixed-point pipeline must give the host's bits
 /// (hashes below were computed by the host build), and the tables built with Perch's own

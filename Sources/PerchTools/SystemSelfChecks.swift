@@ -1,4 +1,4 @@
-import CPerchSystem
+import PerchDevices
 import PerchSystem
 
 /// Checks of the system layer that matter on the target: C struct layouts as Swift sees
@@ -6,19 +6,14 @@ import PerchSystem
 enum SystemSelfChecks {
     static func run(_ r: CheckRunner) {
         // Swift's imported layouts must match the C compiler's for every struct Perch passes to the kernel.
-        r.expectEqual("layout v4l2_format", MemoryLayout<v4l2_format>.size, Int(perch_sizeof_v4l2_format()))
-        r.expectEqual("layout v4l2_buffer", MemoryLayout<v4l2_buffer>.size, Int(perch_sizeof_v4l2_buffer()))
-        r.expectEqual("layout v4l2_buffer.m offset", offsetOfBufferUnion(), Int(perch_offsetof_v4l2_buffer_m()))
-        r.expectEqual("layout v4l2_capability", MemoryLayout<v4l2_capability>.size, Int(perch_sizeof_v4l2_capability()))
-        r.expectEqual("layout epoll_event", MemoryLayout<epoll_event>.size, Int(perch_sizeof_epoll_event()))
-        r.expectEqual("layout sockaddr_un", MemoryLayout<sockaddr_un>.size, Int(perch_sizeof_sockaddr_un()))
-        r.expectEqual("layout timespec", MemoryLayout<timespec>.size, Int(perch_sizeof_timespec()))
-        r.expectEqual("layout pthread_mutex_t", MemoryLayout<pthread_mutex_t>.size, Int(perch_sizeof_pthread_mutex()))
+        let layouts = V4L2StructLayouts.all + SystemStructLayouts.all
+        for layout in layouts { r.expectEqual("layout " + layout.name, layout.swift, layout.c) }
         #if arch(arm64)
         // Known aarch64 sizes (gcc, Debian 12 headers): a wrong sysroot shows up here.
-        r.expectEqual("aarch64 v4l2_format is 208 bytes", Int(perch_sizeof_v4l2_format()), 208)
-        r.expectEqual("aarch64 v4l2_buffer is 88 bytes", Int(perch_sizeof_v4l2_buffer()), 88)
-        r.expectEqual("aarch64 epoll_event is 16 bytes", Int(perch_sizeof_epoll_event()), 16)
+        let cSize = { (name: String) in layouts.first { $0.name == name }?.c ?? -1 }
+        r.expectEqual("aarch64 v4l2_format is 208 bytes", cSize("v4l2_format"), 208)
+        r.expectEqual("aarch64 v4l2_buffer is 88 bytes", cSize("v4l2_buffer"), 88)
+        r.expectEqual("aarch64 epoll_event is 16 bytes", cSize("epoll_event"), 16)
         #endif
 
         // Wrapping arithmetic the kernels rely on.
@@ -44,16 +39,8 @@ enum SystemSelfChecks {
         var counts: [String: Int] = [:]
         for word in ["a", "b", "a"] { counts[word, default: 0] += 1 }
         r.check("String-keyed dictionary", counts["a"] == 2 && counts["b"] == 1)
-        r.check("errno text", !Errno(ENOENT).description.isEmpty)
-        r.check("monotonic clock advances", perch_monotonic_ns() > 0)
-    }
-}
-
-/// Where Swift places `v4l2_buffer.m` (no key paths in embedded mode, so by address).
-private func offsetOfBufferUnion() -> Int {
-    var buffer = v4l2_buffer()
-    return withUnsafeMutablePointer(to: &buffer) { base in
-        withUnsafeMutablePointer(to: &base.pointee.m) { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
+        r.check("errno text", !Errno.noEntry.description.isEmpty)
+        r.check("monotonic clock advances", MonotonicClock.nanoseconds > 0)
     }
 }
 
