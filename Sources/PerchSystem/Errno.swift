@@ -34,8 +34,9 @@ public struct Errno: Error, Equatable, Sendable {
 }
 
 /// Runs a library call that returns `-errno` on failure instead of setting errno (libasound's
-/// convention), retrying on EINTR. Returns the call's result, or the errno.
-public func retryingOnInterrupt(negatedErrno call: () -> Int) -> Result<Int, Errno> {
+/// convention), retrying on EINTR. Returns the call's result, or the errno. A name of its own:
+/// an overload of `retryingOnInterrupt` would be chosen for every closure returning Int.
+public func retryingNegatedErrnoCall(_ call: () -> Int) -> Result<Int, Errno> {
     while true {
         let result = call()
         if result >= 0 { return .success(result) }

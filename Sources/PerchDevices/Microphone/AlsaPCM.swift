@@ -104,7 +104,7 @@ final class AlsaPCM {
 
     /// Runs a libasound call that returns `-errno` on failure.
     private static func call(_ body: () -> Int) -> Result<Int, Errno> {
-        retryingOnInterrupt(negatedErrno: body)
+        retryingNegatedErrnoCall(body)
     }
 
     private func step(_ operation: String, _ body: () -> Int32) throws(DeviceError) {
