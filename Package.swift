@@ -65,7 +65,9 @@ if targetArch == "x86_64" {
 // (swift_allocObject, swift_release...) built with its own -march, and the linker keeps the
 // first, in the objects' order, which is the targets' names sorted. PerchVNNI and PerchX86AVX2
 // sort after the baseline modules; a name sorting before PerchDaemon put BMI2 instructions in
-// the runtime and the x86_64 build died on CPUs without AVX2 (Nehalem under qemu).
+// the runtime and the x86_64 build died on CPUs without AVX2 (Nehalem under qemu). Modules
+// sorting after them (PerchdCommands: a lowercase d sorts after X) are harmless: baseline
+// modules (CPerch*, PerchCommandLine...) come first.
 var avx2Settings = swiftSettings
 if targetArch == "x86_64" {
     avx2Settings += [.unsafeFlags(["-Xcc", "-march=x86-64-v3"]), .define("PERCH_AVX2")]
@@ -101,6 +103,9 @@ var targets: [Target] = [
     .systemLibrary(name: "CPerchJPEG"),
     .target(name: "PerchJPEG", dependencies: ["CPerchJPEG", "PerchMedia"], swiftSettings: swiftSettings,
             linkerSettings: [.linkedLibrary("turbojpeg")]),
+    // How perchd and perch set the runtime up on this machine: the kernel path from the CPU's
+    // features (or PERCH_KERNEL_PATH), the inference threads over PerchSystem's WorkerPool.
+    .target(name: "PerchRuntimeSetup", dependencies: ["PerchRuntime", "PerchSystem"], swiftSettings: swiftSettings),
     // Signal frontends: fixed-point audio features, resampling, image preprocessing.
     .target(name: "PerchFrontends", dependencies: ["PerchRuntime", "PerchMedia"], swiftSettings: swiftSettings),
     // Devices: V4L2 camera, ALSA capture, GPIO, and synthetic sources with the same interfaces.
@@ -119,28 +124,40 @@ var targets: [Target] = [
     .target(name: "PerchMQTT", dependencies: ["CPerchMQTT", "PerchSystem", "PerchJSON", "PerchDaemonCore", "PerchMedia", "PerchJPEG"],
             swiftSettings: sizeSettings, linkerSettings: [.linkedLibrary("mosquitto")]),
     // The running daemon: capture and inference threads, GPIO actions, the socket API, lifecycle.
-    .target(name: "PerchDaemon", dependencies: ["PerchSystem", "PerchRuntime", "PerchMedia", "PerchJPEG", "PerchFrontends",
+    .target(name: "PerchDaemon", dependencies: ["PerchSystem", "PerchRuntime", "PerchRuntimeSetup", "PerchMedia", "PerchJPEG", "PerchFrontends",
                                                 "PerchDevices", "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer", "PerchMQTT"],
             swiftSettings: sizeSettings),
-    // Command implementations shared by the executables (model tools, self-checks).
-    .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchMedia", "PerchJPEG", "PerchFrontends", "PerchDevices",
-                                               "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer", "PerchDaemon"],
+    // The executables' commands, one module per executable, over a shared argument parser.
+    // Argument parsing, usage errors, the version.
+    .target(name: "PerchCommandLine", swiftSettings: sizeSettings),
+    // perchd: its options, --check-config, --demo; the daemon itself is PerchDaemon.
+    .target(name: "PerchdCommands", dependencies: ["PerchCommandLine", "PerchSystem", "PerchDaemonCore", "PerchDaemon"],
             swiftSettings: sizeSettings),
-    .executableTarget(name: "perchd", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: sizeSettings),
-    .executableTarget(name: "perch", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: sizeSettings),
-    .executableTarget(name: "perch-selfcheck", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
+    // perch: the socket client (status, watch, record, infer, view), model tools, frontends,
+    // devices, benchmarks. The daemon only through its socket: no PerchDaemon.
+    .target(name: "PerchCommands", dependencies: ["PerchCommandLine", "PerchSystem", "PerchRuntime", "PerchRuntimeSetup", "PerchMedia",
+                                                  "PerchFrontends", "PerchDevices", "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer"],
+            swiftSettings: sizeSettings),
+    // perch-selfcheck: the checks that must run on the target architecture, module by module.
+    .target(name: "PerchSelfChecks", dependencies: ["PerchCommandLine", "PerchSystem", "PerchRuntime", "PerchRuntimeSetup", "PerchMedia",
+                                                    "PerchJPEG", "PerchFrontends", "PerchDevices", "PerchDaemonCore", "PerchJSON",
+                                                    "PerchHTTP", "PerchServer", "PerchDaemon"],
+            swiftSettings: swiftSettings),
+    .executableTarget(name: "perchd", dependencies: ["PerchSystem", "PerchdCommands"], swiftSettings: sizeSettings),
+    .executableTarget(name: "perch", dependencies: ["PerchSystem", "PerchCommands"], swiftSettings: sizeSettings),
+    .executableTarget(name: "perch-selfcheck", dependencies: ["PerchSystem", "PerchSelfChecks"], swiftSettings: swiftSettings),
 ]
 
 if !embedded {
     targets += [
         .testTarget(name: "PerchSystemTests", dependencies: ["PerchSystem"]),
         // OpModels/ holds generated single-operator models and TFLite Micro's outputs (data, not resources).
-        .testTarget(name: "PerchRuntimeTests", dependencies: ["PerchRuntime", "PerchTools"], exclude: ["OpModels"]),
+        .testTarget(name: "PerchRuntimeTests", dependencies: ["PerchRuntime", "PerchRuntimeSetup"], exclude: ["OpModels"]),
         .testTarget(name: "PerchMediaTests", dependencies: ["PerchMedia"]),
         .testTarget(name: "PerchJPEGTests", dependencies: ["PerchJPEG", "PerchMedia"]),
         .testTarget(name: "PerchFrontendsTests", dependencies: ["PerchFrontends", "PerchMedia", "PerchRuntime"]),
         .testTarget(name: "PerchDevicesTests", dependencies: ["PerchDevices", "PerchMedia", "PerchSystem"]),
-        .testTarget(name: "PerchCLITests", dependencies: ["PerchTools"]),
+        .testTarget(name: "PerchCLITests", dependencies: ["PerchCommandLine", "PerchCommands", "PerchJSON"]),
         .testTarget(name: "PerchDaemonCoreTests", dependencies: ["PerchDaemonCore", "PerchSystem"]),
         .testTarget(name: "PerchJSONTests", dependencies: ["PerchJSON", "PerchSystem"]),
         .testTarget(name: "PerchHTTPTests", dependencies: ["PerchHTTP", "PerchJSON", "PerchSystem"]),

@@ -25,7 +25,7 @@ modules_for() {
     model) echo "PerchRuntime PerchNEON PerchSDot PerchVNNI PerchX86AVX2" ;;
     media) echo "PerchMedia" ;;
     # The whole daemon core: its modules' objects, the C modules' and the C libraries.
-    api) echo "PerchDaemon PerchServer PerchHTTP PerchJSON PerchDaemonCore PerchDevices PerchFrontends PerchMedia PerchJPEG PerchMQTT PerchRuntime PerchNEON PerchSDot PerchVNNI PerchX86AVX2 PerchSystem" ;;
+    api) echo "PerchDaemon PerchServer PerchHTTP PerchJSON PerchDaemonCore PerchDevices PerchFrontends PerchMedia PerchJPEG PerchMQTT PerchRuntimeSetup PerchRuntime PerchNEON PerchSDot PerchVNNI PerchX86AVX2 PerchSystem" ;;
     *) echo "unknown fuzz target: $1 (json, http, config, model, media, api)" >&2; return 1 ;;
   esac
 }

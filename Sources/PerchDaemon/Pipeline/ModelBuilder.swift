@@ -1,6 +1,7 @@
 import PerchDaemonCore
 import PerchFrontends
 import PerchRuntime
+import PerchRuntimeSetup
 import PerchSystem
 
 /// Loads one `[model]`, checks its tensors against the configuration and wires its inputs

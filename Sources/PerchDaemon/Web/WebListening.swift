@@ -11,7 +11,7 @@ enum WebListening {
         if let path = web.tokenFile {
             switch WebAccess.readToken(path) {
             case .success(let t): token = t
-            case .failure(let e): return .failure(e)
+            case .failure(let e): return .failure(PipelineError([e.message]))
             }
         }
         let listener: TCPListener

@@ -1,14 +1,12 @@
-import PerchDaemon
+import PerchCommandLine
 import PerchRuntime
+import PerchRuntimeSetup
 import PerchSystem
 
-/// The executables' view of `RuntimeSetup` (PerchDaemon): the same kernel path choice as
+/// perch's view of `RuntimeSetup` (PerchRuntimeSetup): the same kernel path choice as
 /// `perchd`, with an unusable `PERCH_KERNEL_PATH` or `--kernel-path` as a usage error.
 public enum RuntimeEnvironment {
     public static var detectedKernelPath: KernelPath { RuntimeSetup.detectedKernelPath }
-
-    /// Whether the CPU runs the AVX2 path (also where AVX-512 VNNI is the best one: tests run both).
-    public static var cpuHasAVX2: Bool { CPUFeatures.detect().x86AVX2 }
 
     /// The path to use, or an error message for an override that names an unknown path or
     /// one this CPU or binary cannot run.

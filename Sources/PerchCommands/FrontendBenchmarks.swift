@@ -1,3 +1,4 @@
+import PerchCommandLine
 import PerchFrontends
 import PerchMedia
 import PerchRuntime
@@ -40,33 +41,6 @@ enum FrontendBenchmarks {
         return String(tenths / 10) + "." + String(tenths % 10)
     }
 
-    /// Deterministic test signal: a chirp plus pseudo-random noise.
-    static func syntheticAudio(rate: Int, seconds: Int, channels: Int) -> [Int16] {
-        var samples = [Int16](repeating: 0, count: rate * seconds * channels)
-        var state: UInt32 = 12345
-        var phase = 0.0
-        for n in 0..<(rate * seconds) {
-            let f = 200 + 3000 * Double(n) / Double(rate * seconds)
-            phase += 2 * Double.pi * f / Double(rate)
-            if phase > Double.pi { phase -= 2 * Double.pi }
-            state = state &* 1_664_525 &+ 1_013_904_223
-            let noise = Double(Int32(bitPattern: state) >> 20)
-            let v = 6000 * TableMath.sin(phase) + noise
-            for c in 0..<channels { samples[n * channels + c] = Int16(v) }
-        }
-        return samples
-    }
-
-    /// A pure tone, the same on every channel.
-    static func syntheticTone(rate: Int, frequency: Double, seconds: Int, channels: Int) -> [Int16] {
-        var samples = [Int16](repeating: 0, count: rate * seconds * channels)
-        for n in 0..<(rate * seconds) {
-            let v = Int16((12000 * TableMath.sin(2 * Double.pi * frequency * Double(n) / Double(rate))).rounded())
-            for c in 0..<channels { samples[n * channels + c] = v }
-        }
-        return samples
-    }
-
     static func audio(_ arguments: [String]) -> Int32 {
         guard let parsed = parse(arguments, "audio") else { return 2 }
         if parsed.has("help") {
@@ -75,9 +49,9 @@ enum FrontendBenchmarks {
         }
         let runs = Int(parsed.value("runs") ?? "7") ?? 7
         let seconds = max(1, Int(parsed.value("seconds") ?? "10") ?? 10)
-        let mono16k = syntheticAudio(rate: 16000, seconds: seconds, channels: 1)
-        let stereo48k = syntheticAudio(rate: 48000, seconds: seconds, channels: 2)
-        let stereo44k = syntheticAudio(rate: 44100, seconds: seconds, channels: 2)
+        let mono16k = TestSignals.chirpWithNoise(rate: 16000, seconds: seconds, channels: 1)
+        let stereo48k = TestSignals.chirpWithNoise(rate: 48000, seconds: seconds, channels: 2)
+        let stereo44k = TestSignals.chirpWithNoise(rate: 44100, seconds: seconds, channels: 2)
         guard let extractor = try? AudioFeatureExtractor() else { return 1 }
         var frames = 0
         let featureTime = median(runs: runs) {

@@ -1,6 +1,7 @@
-import PerchSystem
-import PerchDaemon
+import PerchCommandLine
 import PerchRuntime
+import PerchRuntimeSetup
+import PerchSystem
 
 /// `perch model info|run`: local model tools, no daemon needed; `perch model install`
 /// replaces the model a running perchd uses (ModelInstallCommand).

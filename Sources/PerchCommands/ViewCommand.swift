@@ -1,4 +1,4 @@
-import PerchDaemon
+import PerchCommandLine
 import PerchHTTP
 import PerchJSON
 import PerchServer

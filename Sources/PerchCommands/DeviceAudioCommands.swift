@@ -1,6 +1,7 @@
-import PerchSystem
-import PerchMedia
+import PerchCommandLine
 import PerchDevices
+import PerchMedia
+import PerchSystem
 
 /// `perch device mic|play|signal|compare`: record from a PCM and report what the device
 /// gave; play a WAV; make and check the loopback test signal.

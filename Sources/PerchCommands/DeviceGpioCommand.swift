@@ -1,5 +1,6 @@
-import PerchSystem
+import PerchCommandLine
 import PerchDevices
+import PerchSystem
 
 /// `perch device gpio CHIP`: drive output lines (`--set 3=1`, `--pulse 5`) and/or watch an
 /// input line for edges (`--watch 6 --edges 2`). Lines are released when the command ends.

@@ -1,6 +1,7 @@
-import PerchSystem
-import PerchMedia
+import PerchCommandLine
 import PerchDevices
+import PerchMedia
+import PerchSystem
 
 /// `perch device camera`: negotiates, captures N frames and checks them (size, sequence
 /// numbers, not constant). Exits 0 only when every check held.

@@ -1,5 +1,6 @@
-import PerchSystem
 import PerchRuntime
+import PerchRuntimeSetup
+import PerchSystem
 
 /// The runtime's integer arithmetic on the target: the gemmlowp/TFLite rounding rules that
 /// bit-exactness rests on. Values are TFLite's own results for the same calls.
@@ -27,14 +28,14 @@ enum RuntimeSelfChecks {
     /// Every micro-kernel family this CPU runs equals the scalar reference on random shapes
     /// (odd sizes, tails, -128 weights), and the path `perch` picks is the best one.
     static func kernelPaths(_ r: CheckRunner) {
-        let best = RuntimeEnvironment.detectedKernelPath
+        let best = RuntimeSetup.detectedKernelPath
         printLine("kernel path: " + best.name + (KernelPath.dotProductCompiledIn ? " (sdot kernels built in)" : "")
                   + (KernelPath.vnniCompiledIn ? " (vnni kernels built in)" : "")
                   + (KernelPath.avx2CompiledIn ? " (avx2 kernels built in)" : ""))
         var paths: [KernelPath] = [.widening]
         if best != .widening { paths.append(best) }
         // The AVX2 kernels also where AVX-512 VNNI is the best path.
-        if best != .avx2 && KernelPath.avx2CompiledIn && RuntimeEnvironment.cpuHasAVX2 { paths.append(.avx2) }
+        if best != .avx2 && KernelPath.avx2CompiledIn && RuntimeSetup.cpuHasAVX2 { paths.append(.avx2) }
         for path in paths {
             for seed: UInt64 in 1...3 {
                 let failures = KernelSelfTest.run(path: path, seed: seed, cases: 12)

@@ -1,7 +1,8 @@
-import PerchSystem
-import PerchRuntime
-import PerchMedia
+import PerchCommandLine
 import PerchFrontends
+import PerchMedia
+import PerchRuntime
+import PerchSystem
 
 /// `perch audio features|bench` and `perch image tensor|bench`: the signal frontends from the
 /// command line, no daemon needed.

@@ -1,3 +1,4 @@
+import PerchCommandLine
 import PerchDaemon
 import PerchDaemonCore
 import PerchSystem

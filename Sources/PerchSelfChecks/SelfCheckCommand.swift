@@ -1,3 +1,4 @@
+import PerchCommandLine
 import PerchSystem
 
 /// `perch-selfcheck`: checks that must run on the target architecture (there is no XCTest

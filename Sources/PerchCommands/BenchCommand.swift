@@ -1,5 +1,6 @@
-import PerchSystem
+import PerchCommandLine
 import PerchRuntime
+import PerchSystem
 
 /// `perch bench MODEL`: latency of one inference (median over runs), time per operator,
 /// and multiply-accumulate throughput. `--json` prints one object for scripts

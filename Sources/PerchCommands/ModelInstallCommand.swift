@@ -1,3 +1,4 @@
+import PerchCommandLine
 import PerchDaemonCore
 import PerchHTTP
 import PerchJSON

@@ -1,3 +1,4 @@
+import PerchCommandLine
 import PerchSystem
 
 /// `perch device camera|mic|play|gpio|signal|compare`: exercises one device and prints

@@ -1,6 +1,6 @@
-import PerchDaemon
 import PerchDaemonCore
 import PerchHTTP
+import PerchServer
 
 /// The live view's access rules and `[web]` addresses on the target (the embedded perchd
 /// applies them to every TCP request).

@@ -75,21 +75,26 @@ public struct WebAccess: Sendable {
         return String(s)
     }
 
+    /// Why a token file cannot be used: one message naming the file.
+    public struct TokenFileError: Error {
+        public let message: String
+    }
+
     /// The token file's first line, blanks trimmed; an empty or unreadable file is an error.
-    public static func readToken(_ path: String) -> Result<String, PipelineError> {
+    public static func readToken(_ path: String) -> Result<String, TokenFileError> {
         do throws(Errno) {
             let bytes = try Files.read(path)
             let firstLine = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).first ?? []
             let token = trimmed(String(decoding: firstLine, as: UTF8.self))
             guard token.utf8.count >= 16 else {
-                return .failure(PipelineError(["web.token-file " + path + ": the token must be at least 16 characters on the first line"]))
+                return .failure(TokenFileError(message: "web.token-file " + path + ": the token must be at least 16 characters on the first line"))
             }
             guard token.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: ",") }) else {
-                return .failure(PipelineError(["web.token-file " + path + ": the token may hold printable ASCII without blanks, ';' or ','"]))
+                return .failure(TokenFileError(message: "web.token-file " + path + ": the token may hold printable ASCII without blanks, ';' or ','"))
             }
             return .success(token)
         } catch {
-            return .failure(PipelineError(["web.token-file " + path + ": cannot read: " + error.description]))
+            return .failure(TokenFileError(message: "web.token-file " + path + ": cannot read: " + error.description))
         }
     }
 }

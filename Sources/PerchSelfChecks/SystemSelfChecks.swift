@@ -1,3 +1,4 @@
+import PerchCommandLine
 import PerchDevices
 import PerchSystem
 

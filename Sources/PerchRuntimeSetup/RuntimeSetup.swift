@@ -43,6 +43,14 @@ public enum RuntimeSetup {
         return .success(path)
     }
 
+    /// Whether the CPU runs the AVX2 path (also where AVX-512 VNNI is the best one: tests run both).
+    public static var cpuHasAVX2: Bool { CPUFeatures.detect().x86AVX2 }
+
+    /// Options for the path `kernelPath(override:)` chooses.
+    public static func options(override: String? = nil, threads: Int = 1) -> Result<RuntimeOptions, KernelPathProblem> {
+        kernelPath(override: override).map { options(kernelPath: $0, threads: threads) }
+    }
+
     /// Options for an interpreter: `threads` above 1 gives it its own pool, made when it is
     /// constructed (a pool that cannot start its threads leaves it on one).
     public static func options(kernelPath: KernelPath, threads: Int = 1) -> RuntimeOptions {

@@ -1,3 +1,4 @@
+import PerchCommandLine
 import PerchSystem
 
 /// `perch`: the command-line client and local tools. Subcommands dispatch from here.

@@ -35,7 +35,7 @@ enum FrontendSelfChecks {
         }
 
         // Whole feature pipeline on a synthetic second of audio, bit for bit.
-        let audio = FrontendBenchmarks.syntheticAudio(rate: 16000, seconds: 1, channels: 1)
+        let audio = TestSignals.chirpWithNoise(rate: 16000, seconds: 1, channels: 1)
         var features: [UInt8] = []
         if let extractor = try? AudioFeatureExtractor() {
             extractor.process(audio) { for v in $0 { features.append(UInt8(bitPattern: v)) } }
@@ -45,7 +45,7 @@ enum FrontendSelfChecks {
         r.check("audio features equal the host's", featureHash == 0x7ddf_8566_f255_d2af, "hash " + hex(featureHash))
 
         // Resampler: 48 kHz stereo 1 kHz tone -> 16 kHz, 2 zero crossings per ms.
-        let tone = FrontendBenchmarks.syntheticTone(rate: 48000, frequency: 1000, seconds: 1, channels: 2)
+        let tone = TestSignals.tone(rate: 48000, frequency: 1000, seconds: 1, channels: 2)
         var resampled: [Int16] = []
         if let resampler = try? Resampler(inputRate: 48000, outputRate: 16000, channels: 2) {
             resampler.process(tone) { resampled.append(contentsOf: $0) }

@@ -1,3 +1,4 @@
+import PerchCommandLine
 import PerchHTTP
 import PerchJSON
 import PerchServer
