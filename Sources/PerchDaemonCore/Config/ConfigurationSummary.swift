@@ -1,5 +1,6 @@
 import PerchSystem
 
+
 /// The human-readable overview `perchd --check-config` prints for a valid configuration.
 extension Configuration {
     public var summary: String {
