@@ -41,8 +41,8 @@ final class KernelPathTests: XCTestCase {
         XCTAssertEqual(KernelPath.vnniCompiledIn, built.vnni)
         XCTAssertEqual(KernelPath.avx2CompiledIn, built.avx2)
         var paths: [KernelPath] = []
-        if KernelPath.avx2CompiledIn && RuntimeEnvironment.cpuHasAVX2 { paths.append(.avx2) }
-        if RuntimeEnvironment.detectedKernelPath == .vnni { paths.append(.vnni) }
+        if KernelPath.avx2CompiledIn && RuntimeSetup.cpuHasAVX2 { paths.append(.avx2) }
+        if RuntimeSetup.detectedKernelPath == .vnni { paths.append(.vnni) }
         guard !paths.isEmpty else { throw XCTSkip("this CPU runs none of the kernels declared by symbol name") }
         for path in paths {
             let outcomes = EntryPointSelfTest.run(path: path)
