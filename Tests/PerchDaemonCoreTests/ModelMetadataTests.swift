@@ -75,6 +75,8 @@ final class ModelMetadataTests: XCTestCase {
         XCTAssertEqual(model.normalize, .symmetric)
         XCTAssertEqual(model.scoresOutput, 0)
         XCTAssertEqual(model.attribution, AttributionConfig(output: 1, names: ["x", "y"]))
+        // Labels written here: the file's audio labels (not among them) are no default.
+        XCTAssertEqual(model.audioLabels, [])
         let audio = try XCTUnwrap(load("audio-labels = knock\n").model(named: "av"))
         XCTAssertEqual(audio.audioLabels, ["knock"])
     }

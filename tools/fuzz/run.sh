@@ -131,6 +131,7 @@ for target in "${targets[@]}"; do
     # One process per job, each with its share of the executions, all growing the same
     # corpus directory (libFuzzer rereads it, so the jobs learn from each other).
     share=$(( (runs + jobs - 1) / jobs ))
+    rm -f "$log".[0-9]*  # an earlier run's jobs must not join this run's log
     pids=()
     for job in $(seq 1 "$jobs"); do
       "$scratch/bin/fuzz-$target" "${options[@]}" -runs="$share" "${corpora[@]}" > "$log.$job" 2>&1 &

@@ -31,7 +31,8 @@ enum ModelSection {
         if let metadata {
             model.scoresOutput = metadata.scoresOutput
             if let n = metadata.normalize { model.normalize = n }
-            model.audioLabels = metadata.audioLabels
+            // Only with the file's own labels: its audio labels may not be among labels written here.
+            if inline == nil && labelFile == nil { model.audioLabels = metadata.audioLabels }
         }
         if let crop = reader.value("crop", expected: "centre, full, WxH or X,Y,W,H", parseCrop) { model.crop = crop }
         if let resize = reader.choice("resize", ResizeMethod.allCases.map { ($0.rawValue, $0) }) { model.resize = resize }
