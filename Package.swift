@@ -79,7 +79,9 @@ if targetArch == "x86_64" {
 var targets: [Target] = [
     // libc and Linux system headers, wrappers for variadic C calls, constants for function-like
     // macros; PerchSystem is its one wrapper.
-    .target(name: "CPerchSystem", linkerSettings: [.linkedLibrary("pthread"), .linkedLibrary("m")]),
+    // In embedded mode it also corrects two functions of the embedded runtime (embedded_runtime.c).
+    .target(name: "CPerchSystem", cSettings: embedded ? [.define("PERCH_EMBEDDED_RUNTIME")] : [],
+            linkerSettings: [.linkedLibrary("pthread"), .linkedLibrary("m")]),
     // The device libraries, wrapped by PerchDevices' Camera/, Microphone/ and GPIO/GpiodV1.swift.
     .target(name: "CPerchV4L2", linkerSettings: [.linkedLibrary("v4l2")]),
     .target(name: "CPerchALSA", linkerSettings: [.linkedLibrary("asound")]),

@@ -17,6 +17,12 @@ enum SystemSelfChecks {
         r.expectEqual("aarch64 epoll_event is 16 bytes", cSize("epoll_event"), 16)
         #endif
 
+        #if hasFeature(Embedded)
+        // embedded_runtime.c replaces the toolchain's swift_bridgeObjectRetain, which returned
+        // a small string's second word with its discriminator bits cleared.
+        r.check("runtime: swift_bridgeObjectRetain returns its argument", bridgeObjectRetainReturnsItsArgument())
+        #endif
+
         // Wrapping arithmetic the kernels rely on.
         r.check("Int32 &* wraps", Int32.max &* 2 == -2)
         r.check("Int32 &+ wraps", Int32.max &+ 1 == Int32.min)

@@ -179,6 +179,9 @@ int perch_parse_double(const char *text, double *value);
 // underflow the nearest subnormal or zero — the IEEE rounding a JSON reader wants.
 int perch_parse_double_nearest(const char *text, double *value);
 
+// --- embedded runtime correction (embedded_runtime.c; defined in embedded builds only) ---
+int perch_bridge_object_retain_returns_argument(uint64_t small_string_bits);
+
 // --- CPU features (cpu.c; PerchSystem's CPUFeatures is the one caller) ---
 // aarch64: AT_HWCAP (dot product is bit 20). x86_64: AT_HWCAP is CPUID.1:EDX, not used.
 static inline unsigned long perch_hwcap(void) { return getauxval(AT_HWCAP); }
