@@ -113,7 +113,7 @@ var targets: [Target] = [
     // Devices: V4L2 camera, ALSA capture, GPIO, and synthetic sources with the same interfaces.
     .target(name: "PerchDevices", dependencies: ["PerchSystem", "CPerchV4L2", "CPerchALSA", "CPerchGPIO", "PerchMedia"], swiftSettings: sizeSettings),
     // The daemon's pure core: configuration, rules and events, results, bounded queues.
-    .target(name: "PerchDaemonCore", dependencies: ["PerchSystem", "PerchJSON"], swiftSettings: sizeSettings),
+    .target(name: "PerchDaemonCore", dependencies: ["PerchSystem", "PerchJSON", "PerchMedia"], swiftSettings: sizeSettings),
     // JSON values, a strict RFC 8259 parser and a compact writer. Stdlib only.
     .target(name: "PerchJSON", swiftSettings: sizeSettings),
     // HTTP/1.1 request and response parsers, response encoder, router. Bytes in, bytes out.

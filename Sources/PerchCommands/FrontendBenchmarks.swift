@@ -90,12 +90,12 @@ enum FrontendBenchmarks {
         for i in 0..<rgb.count { rgb[i] = UInt8(truncatingIfNeeded: i &* 7 &+ i >> 9) }
         for i in 0..<yuyv.count { yuyv[i] = UInt8(truncatingIfNeeded: i &* 13 &+ i >> 8) }
         let cases: [(String, PixelFormat, [UInt8], Int, Int, ResizeMethod)] = [
-            ("rgb24 640x480 -> 96x96x1 (area)", .rgb24, rgb, 96, 1, .automatic),
-            ("rgb24 640x480 -> 96x96x3 (area)", .rgb24, rgb, 96, 3, .automatic),
-            ("yuyv  640x480 -> 96x96x1 (area)", .yuyv, yuyv, 96, 1, .automatic),
-            ("yuyv  640x480 -> 96x96x3 (area)", .yuyv, yuyv, 96, 3, .automatic),
+            ("rgb24 640x480 -> 96x96x1 (area)", .rgb24, rgb, 96, 1, .auto),
+            ("rgb24 640x480 -> 96x96x3 (area)", .rgb24, rgb, 96, 3, .auto),
+            ("yuyv  640x480 -> 96x96x1 (area)", .yuyv, yuyv, 96, 1, .auto),
+            ("yuyv  640x480 -> 96x96x3 (area)", .yuyv, yuyv, 96, 3, .auto),
             ("rgb24 640x480 -> 96x96x3 (bilinear)", .rgb24, rgb, 96, 3, .bilinear),
-            ("rgb24 640x480 -> 320x320x3 (bilinear)", .rgb24, rgb, 320, 3, .automatic),
+            ("rgb24 640x480 -> 320x320x3 (bilinear)", .rgb24, rgb, 320, 3, .auto),
         ]
         for (name, pixelFormat, pixels, size, channels, method) in cases {
             let geometry = ImageTensorGeometry(width: size, height: size, channels: channels, type: .int8,

@@ -160,7 +160,7 @@ enum FrontendCommands {
             }
             normalization = n
             switch parsed.value("resize") ?? "auto" {
-            case "auto", "automatic": method = .automatic
+            case "auto", "automatic": method = .auto
             case "bilinear": method = .bilinear
             case "area": method = .area
             case let other: throw .invalidValue(option: "resize", value: other, expected: "auto, bilinear or area")

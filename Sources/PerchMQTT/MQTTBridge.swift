@@ -185,7 +185,7 @@ public final class MQTTBridge: @unchecked Sendable {
             return pendingFrame
         }) else { return }
         if let jpeg = encoder.encode(frame) {
-            publishSnapshot(jpeg: jpeg, width: frame.width, height: frame.height, event: frame.event)
+            publishSnapshot(jpeg: jpeg, width: frame.image.width, height: frame.image.height, event: frame.event)
         }
     }
 

@@ -28,7 +28,7 @@ enum InferHandler {
             return .response(.error(HTTPStatus(code: 415), "Content-Type is required: one of image/bmp, "
                                     + "image/x-portable-pixmap, application/octet-stream, audio/wav"))
         }
-        var image: CapturedFrame? = nil
+        var image: Image? = nil
         var audio: WAVAudio? = nil
         var source = "upload"
         if imageTypes.contains(type) {
@@ -36,7 +36,7 @@ enum InferHandler {
                 return .response(.error(.badRequest, "model " + runner.config.name + " has no image input"))
             }
             do throws(MediaFileError) {
-                image = CapturedFrame(image: try ImageFile.read(request.body, path: "upload"))
+                image = try ImageFile.read(request.body, path: "upload")
             } catch {
                 return .response(.error(.badRequest, error.description))
             }

@@ -29,8 +29,7 @@ enum MQTTWiring {
             // The subscriber runs on the inference thread that raised the event, right after it
             // used this frame: the frame that started the event. Encoding happens on the MQTT thread.
             if bridge.wantsSnapshot(event), let frame = state.current.model(named: event.model)?.lastFrame {
-                bridge.snapshot(SnapshotFrame(pixels: frame.bytes, width: frame.width, height: frame.height,
-                                              stride: frame.stride, format: frame.format, event: event))
+                bridge.snapshot(SnapshotFrame(image: frame, event: event))
             }
         }
         do throws(Errno) {

@@ -1,5 +1,6 @@
 import PerchDaemonCore
 import PerchDevices
+import PerchMedia
 import PerchSystem
 
 /// One camera's capture thread: frames are copied into every consuming model's queue
@@ -10,7 +11,7 @@ final class CameraWorker: @unchecked Sendable {
     let stop: StopFlag
     /// The newest frame, for the live view (snapshots, MJPEG).
     let latest = LatestFrame()
-    private(set) var queues: [BoundedQueue<CapturedFrame>] = []
+    private(set) var queues: [BoundedQueue<Image>] = []
     private var thread: Thread? = nil
 
     init(config: CameraConfig, stop: StopFlag) {
@@ -20,8 +21,8 @@ final class CameraWorker: @unchecked Sendable {
     }
 
     /// A new queue fed with this camera's frames (before `start`).
-    func addConsumer(capacity: Int) -> BoundedQueue<CapturedFrame> {
-        let queue = BoundedQueue<CapturedFrame>(capacity: max(1, capacity))
+    func addConsumer(capacity: Int) -> BoundedQueue<Image> {
+        let queue = BoundedQueue<Image>(capacity: max(1, capacity))
         queues.append(queue)
         return queue
     }
@@ -55,7 +56,7 @@ final class CameraWorker: @unchecked Sendable {
                 let latest = self.latest
                 _ = try source.nextFrame(timeoutMs: 500) { frame in
                     status.addFrames(1)
-                    let copy = CapturedFrame(frame)
+                    let copy = Image(copying: frame.view)
                     latest.store(copy)
                     for queue in queues { _ = queue.push(copy) }
                 }

@@ -37,7 +37,7 @@ enum ModelBuilder {
                 do throws(FrontendError) {
                     let geometry = try ImageTensorGeometry(shape: tensor.shape, type: tensor.type, quantization: tensor.quantization)
                     let pipeline = try ImagePipeline(geometry: geometry, region: FrontendMapping.region(config.crop),
-                                                     resize: FrontendMapping.resize(config.resize),
+                                                     resize: config.resize,
                                                      normalization: FrontendMapping.normalization(config.normalize))
                     images.append(ImageInput(index: input.index, source: camera.config.name, pipeline: pipeline,
                                              queue: camera.addConsumer(capacity: frameQueue), modelRate: config.rate,

@@ -9,12 +9,12 @@ final class ImageInput {
     let index: Int
     let source: String
     let pipeline: ImagePipeline
-    let queue: BoundedQueue<CapturedFrame>
-    var last: CapturedFrame? = nil
+    let queue: BoundedQueue<Image>
+    var last: Image? = nil
     var droppedReported: UInt64 = 0
     var freshness: FrameFreshness
 
-    init(index: Int, source: String, pipeline: ImagePipeline, queue: BoundedQueue<CapturedFrame>, modelRate: Double,
+    init(index: Int, source: String, pipeline: ImagePipeline, queue: BoundedQueue<Image>, modelRate: Double,
          cameraFps: Int) {
         self.index = index
         self.source = source
@@ -25,14 +25,14 @@ final class ImageInput {
 
     /// Takes the newest queued frame (older ones are skipped); keeps the previous one when
     /// none is new. Returns the frame to use, if any was ever captured.
-    func newest() -> CapturedFrame? {
+    func newest() -> Image? {
         var new = false
         while let frame = queue.tryPop() { last = frame; new = true }
         if new { freshness.newFrame(at: MonotonicClock.nanoseconds) }
         return last
     }
 
-    func fill(_ frame: CapturedFrame, into tensor: UnsafeMutableRawBufferPointer) -> String? {
+    func fill(_ frame: Image, into tensor: UnsafeMutableRawBufferPointer) -> String? {
         let pipeline = self.pipeline
         return frame.withView { view in
             do throws(FrontendError) {
@@ -96,14 +96,6 @@ enum FrontendMapping {
         case .full: return .full
         case .size(let w, let h): return .centre(width: w, height: h)
         case .rectangle(let x, let y, let w, let h): return .rect(PixelRect(x: x, y: y, width: w, height: h))
-        }
-    }
-
-    static func resize(_ method: PerchDaemonCore.ResizeMethod) -> PerchFrontends.ResizeMethod {
-        switch method {
-        case .auto: return .automatic
-        case .bilinear: return .bilinear
-        case .area: return .area
         }
     }
 

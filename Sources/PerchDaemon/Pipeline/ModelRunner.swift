@@ -21,7 +21,7 @@ final class ModelRunner: @unchecked Sendable {
     private var inferenceCount: UInt64 = 0
     private var inferenceSecondsSum: Double = 0
     private var lastError: String? = nil
-    private var lastLiveFrame: CapturedFrame? = nil
+    private var lastLiveFrame: Image? = nil
     /// The source whose frame is stale, while one is (for the log's transitions; run thread only).
     private var staleSource: String? = nil
     private var thread: Thread? = nil
@@ -51,7 +51,7 @@ final class ModelRunner: @unchecked Sendable {
     }
 
     /// The camera frame of the newest live inference (for MQTT snapshots); uploads are not kept.
-    var lastFrame: CapturedFrame? { counters.withLock { lastLiveFrame } }
+    var lastFrame: Image? { counters.withLock { lastLiveFrame } }
 
     var frameDrops: UInt64 { imageInputs.reduce(0) { $0 + $1.queue.dropped } }
 
@@ -159,10 +159,10 @@ final class ModelRunner: @unchecked Sendable {
     }
 
     /// Fills every input (uploads replace the live source of their kind), invokes, reads outputs.
-    private func infer(image: CapturedFrame?, audio: WAVAudio?) -> InferenceOutcome {
+    private func infer(image: Image?, audio: WAVAudio?) -> InferenceOutcome {
         var stale = false
         for input in imageInputs {
-            let frame: CapturedFrame
+            let frame: Image
             if let image { frame = image } else {
                 guard let newest = input.newest() else { return failure("no frame from " + input.source + " yet") }
                 frame = newest

@@ -4,17 +4,9 @@ import PerchMedia
 
 /// Builds device objects from configuration sections.
 enum SourceFactory {
-    static func pixelFormat(_ format: PerchDaemonCore.PixelFormat) -> PerchMedia.PixelFormat {
-        switch format {
-        case .rgb24: return .rgb24
-        case .grey: return .grey
-        case .yuyv: return .yuyv
-        }
-    }
-
     static func camera(_ config: CameraConfig) -> FrameSource {
         let request = FrameRequest(width: config.width, height: config.height,
-                                   pixelFormat: pixelFormat(config.format),
+                                   pixelFormat: config.format,
                                    framesPerSecond: config.framesPerSecond)
         switch config.device.kind {
         case .v4l2: return V4L2Camera(path: config.device.path, request: request)

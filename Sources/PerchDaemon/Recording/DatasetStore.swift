@@ -65,7 +65,7 @@ final class DatasetStore {
 
     /// Saves one 1 s window (either part may be missing) under the next name; rotates first
     /// so the budget holds afterwards. Returns the name.
-    func save(audio: [Int16]?, frame: CapturedFrame?, labels: [String]) throws(RecordError) -> String {
+    func save(audio: [Int16]?, frame: Image?, labels: [String]) throws(RecordError) -> String {
         let wav = audio.map { WAVFile.encode(WAVAudio(sampleRate: 16_000, channels: 1, samples: $0)) }
         let ppm = frame.map(DatasetStore.ppm)
         let bytes = (wav?.count ?? 0) + (ppm?.count ?? 0)
@@ -123,7 +123,7 @@ final class DatasetStore {
     }
 
     /// P6 RGB, whatever the camera's pixel format.
-    static func ppm(_ frame: CapturedFrame) -> [UInt8] {
+    static func ppm(_ frame: Image) -> [UInt8] {
         let rgb = frame.withView { RGBFrame.convert($0) }
         var out = Array(("P6\n" + String(frame.width) + " " + String(frame.height) + "\n255\n").utf8)
         out.append(contentsOf: rgb)

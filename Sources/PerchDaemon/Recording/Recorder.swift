@@ -1,4 +1,5 @@
 import PerchDaemonCore
+import PerchMedia
 import PerchSystem
 
 /// `[record]`: a thread that saves 1 s windows of audio, each with a camera frame, around
@@ -14,7 +15,7 @@ final class Recorder: @unchecked Sendable {
         var firstSample: UInt64
         var windows: Int
         /// The frame when the job was made: the frame of windows that were already over.
-        var frame: CapturedFrame?
+        var frame: Image?
         var madeAt: UInt64
         /// A request's number (0 for events), reported back once all its windows are done.
         var request: UInt64

@@ -8,9 +8,9 @@ enum FrameJPEG {
     /// 2 pixels wide, amber: visible on both light and dark scenes.
     static let outline: (r: UInt8, g: UInt8, b: UInt8) = (255, 176, 0)
 
-    static func encode(_ frame: CapturedFrame, outlines: [PixelRect], with encoder: JPEGEncoder) throws(JPEGError) -> [UInt8] {
+    static func encode(_ frame: Image, outlines: [PixelRect], with encoder: JPEGEncoder) throws(JPEGError) -> [UInt8] {
         if outlines.isEmpty && frame.format != .yuyv {
-            return try encoder.encode(frame.bytes, width: frame.width, height: frame.height, stride: frame.stride,
+            return try encoder.encode(frame.pixels, width: frame.width, height: frame.height, stride: frame.rowBytes,
                                       format: frame.format)
         }
         var rgb = frame.withView { RGBFrame.convert($0) }

@@ -1,6 +1,7 @@
 import PerchDaemonCore
 import PerchFrontends
 import PerchJPEG
+import PerchMedia
 import PerchServer
 import PerchSystem
 
@@ -112,7 +113,7 @@ final class LiveView: @unchecked Sendable {
     }
 
     /// The models' crop regions on `camera` for a frame of this size.
-    func cropRegions(_ camera: String, _ frame: CapturedFrame) -> [PixelRect] {
+    func cropRegions(_ camera: String, _ frame: Image) -> [PixelRect] {
         var rects: [PixelRect] = []
         for model in state.current.models {
             for input in model.imageInputs where input.source == camera {
@@ -127,7 +128,7 @@ final class LiveView: @unchecked Sendable {
         return rects
     }
 
-    private func jpeg(_ camera: CameraWorker, _ frame: CapturedFrame, number: UInt64, overlay: Bool) -> Result<[UInt8], Failure> {
+    private func jpeg(_ camera: CameraWorker, _ frame: Image, number: UInt64, overlay: Bool) -> Result<[UInt8], Failure> {
         let key = camera.config.name + (overlay ? "+overlay" : "")
         let id = ObjectIdentifier(camera.latest)
         let outlines = overlay ? cropRegions(camera.config.name, frame) : []
