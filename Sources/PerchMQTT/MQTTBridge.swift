@@ -1,5 +1,6 @@
 import PerchDaemonCore
 import PerchJSON
+import PerchMedia
 import PerchSystem
 
 /// What the bridge asks of the running daemon: closures, so it follows reloads without

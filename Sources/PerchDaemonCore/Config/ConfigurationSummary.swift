@@ -1,3 +1,4 @@
+import PerchMedia
 import PerchSystem
 
 
