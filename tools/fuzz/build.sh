@@ -32,7 +32,7 @@ modules_for() {
   case "$1" in
     json) echo "PerchJSON PerchSystem" ;;
     http) echo "PerchHTTP PerchJSON" ;;
-    config) echo "PerchDaemonCore PerchJSON PerchSystem" ;;
+    config) echo "PerchDaemonCore PerchMedia PerchJSON PerchSystem" ;;
     model) echo "PerchRuntime PerchNEON PerchSDot PerchVNNI PerchX86AVX2" ;;
     media) echo "PerchMedia" ;;
     # The whole daemon core: its modules' objects, the C modules' and the C libraries.
