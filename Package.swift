@@ -65,27 +65,27 @@ if targetArch == "x86_64" {
 // (swift_allocObject, swift_release...) built with its own -march, and the linker keeps the
 // first, in the objects' order, which is the targets' names sorted. PerchVNNI and PerchX86AVX2
 // sort after the baseline modules; a name sorting before PerchDaemon put BMI2 instructions in
-// the runtime and the x86_64 build died on CPUs without AVX2 (Nehalem under qemu).
+// the runtime and the x86_64 build died on CPUs without AVX2 (Nehalem under qemu). Modules
+// sorting after them (PerchdCommands: a lowercase d sorts after X) are harmless: baseline
+// modules (CPerch*, PerchCommandLine...) come first.
 var avx2Settings = swiftSettings
 if targetArch == "x86_64" {
     avx2Settings += [.unsafeFlags(["-Xcc", "-march=x86-64-v3"]), .define("PERCH_AVX2")]
 }
 
-// The C libraries Perch drives. In embedded mode module-map link lines are not
-// autolinked, so they are named here for both modes.
-let systemLibraries: [LinkerSetting] = [
-    .linkedLibrary("asound"),
-    .linkedLibrary("gpiod"),
-    .linkedLibrary("v4l2"),
-    .linkedLibrary("pthread"),
-    .linkedLibrary("m"),
-]
-
+// Each C library has its own C module, imported only by the Swift files that wrap it
+// (tools/check-imports.py checks this), with its link line on it: in embedded mode module-map
+// link lines are not autolinked, so they are named here for both modes.
 var targets: [Target] = [
-    // System headers, wrappers for variadic C calls, constants for function-like macros.
+    // libc and Linux system headers, wrappers for variadic C calls, constants for function-like
+    // macros; PerchSystem is its one wrapper.
     // In embedded mode it also corrects two functions of the embedded runtime (embedded_runtime.c).
     .target(name: "CPerchSystem", cSettings: embedded ? [.define("PERCH_EMBEDDED_RUNTIME")] : [],
-            linkerSettings: systemLibraries),
+            linkerSettings: [.linkedLibrary("pthread"), .linkedLibrary("m")]),
+    // The device libraries, wrapped by PerchDevices' Camera/, Microphone/ and GPIO/GpiodV1.swift.
+    .target(name: "CPerchV4L2", linkerSettings: [.linkedLibrary("v4l2")]),
+    .target(name: "CPerchALSA", linkerSettings: [.linkedLibrary("asound")]),
+    .target(name: "CPerchGPIO", linkerSettings: [.linkedLibrary("gpiod")]),
     // Typed syscalls, errno, logging, threads, argument access.
     .target(name: "PerchSystem", dependencies: ["CPerchSystem"], swiftSettings: swiftSettings),
     // GEMM micro-kernels in NEON intrinsics (arm_neon.h, a compiler builtin; empty elsewhere).
@@ -105,46 +105,61 @@ var targets: [Target] = [
     .systemLibrary(name: "CPerchJPEG"),
     .target(name: "PerchJPEG", dependencies: ["CPerchJPEG", "PerchMedia"], swiftSettings: swiftSettings,
             linkerSettings: [.linkedLibrary("turbojpeg")]),
+    // How perchd and perch set the runtime up on this machine: the kernel path from the CPU's
+    // features (or PERCH_KERNEL_PATH), the inference threads over PerchSystem's WorkerPool.
+    .target(name: "PerchRuntimeSetup", dependencies: ["PerchRuntime", "PerchSystem"], swiftSettings: swiftSettings),
     // Signal frontends: fixed-point audio features, resampling, image preprocessing.
     .target(name: "PerchFrontends", dependencies: ["PerchRuntime", "PerchMedia"], swiftSettings: swiftSettings),
     // Devices: V4L2 camera, ALSA capture, GPIO, and synthetic sources with the same interfaces.
-    .target(name: "PerchDevices", dependencies: ["PerchSystem", "CPerchSystem", "PerchMedia"], swiftSettings: sizeSettings),
+    .target(name: "PerchDevices", dependencies: ["PerchSystem", "CPerchV4L2", "CPerchALSA", "CPerchGPIO", "PerchMedia"], swiftSettings: sizeSettings),
     // The daemon's pure core: configuration, rules and events, results, bounded queues.
-    .target(name: "PerchDaemonCore", dependencies: ["PerchSystem", "PerchJSON"], swiftSettings: sizeSettings),
+    .target(name: "PerchDaemonCore", dependencies: ["PerchSystem", "PerchJSON", "PerchMedia"], swiftSettings: sizeSettings),
     // JSON values, a strict RFC 8259 parser and a compact writer. Stdlib only.
     .target(name: "PerchJSON", swiftSettings: sizeSettings),
     // HTTP/1.1 request and response parsers, response encoder, router. Bytes in, bytes out.
     .target(name: "PerchHTTP", dependencies: ["PerchJSON"], swiftSettings: sizeSettings),
     // The epoll HTTP server on a Unix socket: listener, systemd socket activation, streams.
-    .target(name: "PerchServer", dependencies: ["PerchSystem", "CPerchSystem", "PerchHTTP"], swiftSettings: sizeSettings),
+    .target(name: "PerchServer", dependencies: ["PerchSystem", "PerchHTTP"], swiftSettings: sizeSettings),
     // libmosquitto (its own C module: only PerchMQTT/Mosquitto.swift imports it).
     .systemLibrary(name: "CPerchMQTT", path: "Sources/CPerchMQTT"),
     // MQTT and Home Assistant discovery: the client thread, bounded outbox, topics, discovery.
     .target(name: "PerchMQTT", dependencies: ["CPerchMQTT", "PerchSystem", "PerchJSON", "PerchDaemonCore", "PerchMedia", "PerchJPEG"],
             swiftSettings: sizeSettings, linkerSettings: [.linkedLibrary("mosquitto")]),
     // The running daemon: capture and inference threads, GPIO actions, the socket API, lifecycle.
-    .target(name: "PerchDaemon", dependencies: ["PerchSystem", "CPerchSystem", "PerchRuntime", "PerchMedia", "PerchJPEG", "PerchFrontends",
+    .target(name: "PerchDaemon", dependencies: ["PerchSystem", "PerchRuntime", "PerchRuntimeSetup", "PerchMedia", "PerchJPEG", "PerchFrontends",
                                                 "PerchDevices", "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer", "PerchMQTT"],
             swiftSettings: sizeSettings),
-    // Command implementations shared by the executables (model tools, self-checks).
-    .target(name: "PerchTools", dependencies: ["PerchSystem", "PerchRuntime", "PerchMedia", "PerchJPEG", "PerchFrontends", "PerchDevices",
-                                               "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer", "PerchDaemon"],
+    // The executables' commands, one module per executable, over a shared argument parser.
+    // Argument parsing, usage errors, the version.
+    .target(name: "PerchCommandLine", swiftSettings: sizeSettings),
+    // perchd: its options, --check-config, --demo; the daemon itself is PerchDaemon.
+    .target(name: "PerchdCommands", dependencies: ["PerchCommandLine", "PerchSystem", "PerchDaemonCore", "PerchDaemon"],
             swiftSettings: sizeSettings),
-    .executableTarget(name: "perchd", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: sizeSettings),
-    .executableTarget(name: "perch", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: sizeSettings),
-    .executableTarget(name: "perch-selfcheck", dependencies: ["PerchSystem", "PerchRuntime", "PerchTools"], swiftSettings: swiftSettings),
+    // perch: the socket client (status, watch, record, infer, view), model tools, frontends,
+    // devices, benchmarks. The daemon only through its socket: no PerchDaemon.
+    .target(name: "PerchCommands", dependencies: ["PerchCommandLine", "PerchSystem", "PerchRuntime", "PerchRuntimeSetup", "PerchMedia",
+                                                  "PerchFrontends", "PerchDevices", "PerchDaemonCore", "PerchJSON", "PerchHTTP", "PerchServer"],
+            swiftSettings: sizeSettings),
+    // perch-selfcheck: the checks that must run on the target architecture, module by module.
+    .target(name: "PerchSelfChecks", dependencies: ["PerchCommandLine", "PerchSystem", "PerchRuntime", "PerchRuntimeSetup", "PerchMedia",
+                                                    "PerchJPEG", "PerchFrontends", "PerchDevices", "PerchDaemonCore", "PerchJSON",
+                                                    "PerchHTTP", "PerchServer", "PerchDaemon"],
+            swiftSettings: swiftSettings),
+    .executableTarget(name: "perchd", dependencies: ["PerchSystem", "PerchdCommands"], swiftSettings: sizeSettings),
+    .executableTarget(name: "perch", dependencies: ["PerchSystem", "PerchCommands"], swiftSettings: sizeSettings),
+    .executableTarget(name: "perch-selfcheck", dependencies: ["PerchSystem", "PerchSelfChecks"], swiftSettings: swiftSettings),
 ]
 
 if !embedded {
     targets += [
         .testTarget(name: "PerchSystemTests", dependencies: ["PerchSystem"]),
         // OpModels/ holds generated single-operator models and TFLite Micro's outputs (data, not resources).
-        .testTarget(name: "PerchRuntimeTests", dependencies: ["PerchRuntime", "PerchTools"], exclude: ["OpModels"]),
+        .testTarget(name: "PerchRuntimeTests", dependencies: ["PerchRuntime", "PerchRuntimeSetup"], exclude: ["OpModels"]),
         .testTarget(name: "PerchMediaTests", dependencies: ["PerchMedia"]),
         .testTarget(name: "PerchJPEGTests", dependencies: ["PerchJPEG", "PerchMedia"]),
         .testTarget(name: "PerchFrontendsTests", dependencies: ["PerchFrontends", "PerchMedia", "PerchRuntime"]),
         .testTarget(name: "PerchDevicesTests", dependencies: ["PerchDevices", "PerchMedia", "PerchSystem"]),
-        .testTarget(name: "PerchCLITests", dependencies: ["PerchTools"]),
+        .testTarget(name: "PerchCLITests", dependencies: ["PerchCommandLine", "PerchCommands", "PerchJSON"]),
         .testTarget(name: "PerchDaemonCoreTests", dependencies: ["PerchDaemonCore", "PerchSystem"]),
         .testTarget(name: "PerchJSONTests", dependencies: ["PerchJSON", "PerchSystem"]),
         .testTarget(name: "PerchHTTPTests", dependencies: ["PerchHTTP", "PerchJSON", "PerchSystem"]),

@@ -4,7 +4,7 @@
 #   cross/package.sh aarch64|x86_64      -> .build-ARCH/perch_VERSION_DEBARCH.deb
 #
 # Runs cross/build.sh ARCH first (PERCH_PACKAGE_SKIP_BUILD=1 takes the build as it is).
-# The version is PerchVersion.string (Sources/PerchTools/Version.swift), which perchd
+# The version is PerchVersion.string (Sources/PerchCommandLine/Version.swift), which perchd
 # --version prints; Depends comes from the binaries' NEEDED libraries through
 # dpkg-shlibdeps, against the arm64 sysroot's packages for aarch64 and this machine's
 # for x86_64. Every unit and drop-in in systemd/ is shipped as it is. lintian must report
@@ -35,8 +35,8 @@ for program in perchd perch; do
 done
 
 # The version: one place, checked against what the built binary says when it can run here.
-version=$(sed -n 's/.*static let string = "\([^"]*\)".*/\1/p' "$repo/Sources/PerchTools/Version.swift")
-[ -n "$version" ] || die "no version in Sources/PerchTools/Version.swift"
+version=$(sed -n 's/.*static let string = "\([^"]*\)".*/\1/p' "$repo/Sources/PerchCommandLine/Version.swift")
+[ -n "$version" ] || die "no version in Sources/PerchCommandLine/Version.swift"
 runner=()
 [ "$arch" = aarch64 ] && runner=("$repo/cross/run.sh")
 if [ "$arch" = x86_64 ] || command -v qemu-aarch64-static > /dev/null; then

@@ -3,7 +3,8 @@
 #
 #   tools/test.sh
 #
-# 1. installs missing system packages (tools/install-deps.sh)
+# 1. installs missing system packages (tools/install-deps.sh); checks the imports of Sources/
+#    (tools/check-imports.py)
 # 2. host mode: swift build, swift test (XCTest)
 # 3. embedded x86_64: cross/build.sh x86_64, self-check and --version natively, and under
 #    qemu-x86_64-static as a Nehalem (no AVX2: the portable kernels)
@@ -58,6 +59,14 @@ count_summary() {  # count_summary NAME LOGFILE STATUS
 
 step "system packages"
 tools/install-deps.sh || { echo "FAILED: installing system packages"; exit 1; }
+
+# Every import under Sources/ is used, and C modules are imported only by their wrappers
+# (issue 19). Reads the sources and the C headers (cc -E): ~2 s, bounded at 60.
+step "imports (tools/check-imports.py)"
+timeout 60 python3 tools/check-imports.py > "$logs/imports.log" 2>&1
+status=$?
+grep -E "^FAIL" "$logs/imports.log"
+count_summary "imports" "$logs/imports.log" "$status"
 
 # ---- systemd VM root image, early and in the background -------------------------------------
 # The root images of the systemd VM step (below) do not depend on Perch, and a clean clone

@@ -1,5 +1,6 @@
 import PerchDaemonCore
 import PerchJSON
+import PerchMedia
 import PerchSystem
 
 /// What the bridge asks of the running daemon: closures, so it follows reloads without
@@ -185,7 +186,7 @@ public final class MQTTBridge: @unchecked Sendable {
             return pendingFrame
         }) else { return }
         if let jpeg = encoder.encode(frame) {
-            publishSnapshot(jpeg: jpeg, width: frame.width, height: frame.height, event: frame.event)
+            publishSnapshot(jpeg: jpeg, width: frame.image.width, height: frame.image.height, event: frame.event)
         }
     }
 

@@ -5,19 +5,11 @@ import PerchSystem
 
 /// A camera frame waiting to become the snapshot of the event it started.
 public struct SnapshotFrame: Sendable {
-    public var pixels: [UInt8]
-    public var width: Int
-    public var height: Int
-    public var stride: Int
-    public var format: PerchMedia.PixelFormat
+    public var image: Image
     public var event: Event
 
-    public init(pixels: [UInt8], width: Int, height: Int, stride: Int, format: PerchMedia.PixelFormat, event: Event) {
-        self.pixels = pixels
-        self.width = width
-        self.height = height
-        self.stride = stride
-        self.format = format
+    public init(image: Image, event: Event) {
+        self.image = image
         self.event = event
     }
 }
@@ -32,8 +24,9 @@ final class SnapshotEncoder {
         do throws(JPEGError) {
             if encoder == nil { encoder = try JPEGEncoder(quality: 80) }
             guard let encoder else { return nil }
-            return try encoder.encode(frame.pixels, width: frame.width, height: frame.height, stride: frame.stride,
-                                      format: frame.format)
+            let image = frame.image
+            return try encoder.encode(image.pixels, width: image.width, height: image.height, stride: image.rowBytes,
+                                      format: image.format)
         } catch {
             // Once per run: a camera format the encoder refuses would otherwise log every event.
             if !failedOnce { Log.warning("mqtt: snapshot of event #" + String(frame.event.seq) + ": " + error.description) }

@@ -4,7 +4,7 @@ import PerchSystem
 extension HTTPServer {
     /// Readiness on a client socket.
     func handleEvents(_ events: Epoll.Events, on connection: Connection) {
-        let now = monotonicMilliseconds()
+        let now = MonotonicClock.milliseconds
         if events.contains(.error) || (events.contains(.hangUp) && !events.contains(.readable)) {
             return close(connection, reason: .peerClosed)
         }
@@ -133,7 +133,7 @@ extension HTTPServer {
 
     /// Moves stream bytes handed over by other threads into their connections.
     func deliverMailbox() {
-        let now = monotonicMilliseconds()
+        let now = MonotonicClock.milliseconds
         let (messages, stop) = mailbox.takeAll()
         var touched: [Connection] = []
         for entry in messages {

@@ -1,4 +1,3 @@
-import CPerchSystem
 import PerchHTTP
 import PerchSystem
 
@@ -70,7 +69,7 @@ public final class HTTPServer: @unchecked Sendable {
         defer { _ = try? epoll.remove(mailbox.bell.fd) }
         var events = [UInt32](repeating: 0, count: 64)
         var tokens = [UInt64](repeating: 0, count: 64)
-        var lastSweep = monotonicMilliseconds()
+        var lastSweep = MonotonicClock.milliseconds
         while true {
             let timeout = connections.isEmpty && acceptPausedUntil == nil && !stopping ? -1 : HTTPServer.tickMilliseconds
             let count = try withErrno("epoll_wait") { () throws(Errno) in
@@ -86,7 +85,7 @@ public final class HTTPServer: @unchecked Sendable {
                     }
                 }
             }
-            let now = monotonicMilliseconds()
+            let now = MonotonicClock.milliseconds
             if now - lastSweep >= Int64(HTTPServer.tickMilliseconds) || count == 0 {
                 lastSweep = now
                 enforceTimeouts(now: now)
@@ -112,7 +111,7 @@ public final class HTTPServer: @unchecked Sendable {
                 // at once; stop listening for a moment instead of spinning.
                 Log.warning("accept: " + error.description + "; pausing accepts for 100 ms")
                 _ = try? epoll.remove(listenerFD)
-                acceptPausedUntil = monotonicMilliseconds() + 100
+                acceptPausedUntil = MonotonicClock.milliseconds + 100
                 return
             }
             admit(fd)
@@ -120,7 +119,7 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func admit(_ fd: Int32) {
-        let now = monotonicMilliseconds()
+        let now = MonotonicClock.milliseconds
         guard connections.count < configuration.maxConnections else {
             // Best effort: a small answer fits in an empty socket buffer.
             let answer = HTTPResponse.error(.serviceUnavailable, "too many connections").encoded(keepAlive: false)
@@ -190,4 +189,3 @@ public final class HTTPServer: @unchecked Sendable {
     }
 }
 
-func monotonicMilliseconds() -> Int64 { perch_monotonic_ns() / 1_000_000 }

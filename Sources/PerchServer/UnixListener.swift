@@ -1,4 +1,3 @@
-import CPerchSystem
 import PerchSystem
 
 /// A listening Unix stream socket: bound here to a path, or inherited from systemd.
@@ -76,7 +75,7 @@ public final class UnixListener: @unchecked Sendable {
         guard let failure else { throw .socketInUse(path: path) }
         // EAGAIN: the backlog is full, so someone is listening.
         if failure == .wouldBlock { throw .socketInUse(path: path) }
-        guard failure.code == ECONNREFUSED || failure == .noEntry else {
+        guard failure == .connectionRefused || failure == .noEntry else {
             throw .system(operation: "connect " + path, failure)
         }
         Log.info("removing stale socket " + path)

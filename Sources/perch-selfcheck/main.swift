@@ -1,4 +1,4 @@
+import PerchSelfChecks
 import PerchSystem
-import PerchTools
 
 exitProcess(SelfCheckCommand.run(ProcessArguments.all))

@@ -1,4 +1,4 @@
+import PerchCommands
 import PerchSystem
-import PerchTools
 
 exitProcess(PerchCommand.run(ProcessArguments.all))

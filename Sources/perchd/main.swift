@@ -1,4 +1,4 @@
 import PerchSystem
-import PerchTools
+import PerchdCommands
 
 exitProcess(PerchdCommand.run(ProcessArguments.all))

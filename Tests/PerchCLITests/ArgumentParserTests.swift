@@ -1,5 +1,5 @@
 import XCTest
-@testable import PerchTools
+import PerchCommandLine
 
 final class ArgumentParserTests: XCTestCase {
     let options: [OptionSpec] = [

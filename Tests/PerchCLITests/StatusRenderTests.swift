@@ -1,6 +1,6 @@
 import XCTest
 import PerchJSON
-@testable import PerchTools
+@testable import PerchCommands
 
 /// `perch status` as text: what a user reading it after a device fault needs to see.
 final class StatusRenderTests: XCTestCase {

@@ -1,5 +1,5 @@
-import PerchDaemon
 import PerchHTTP
+import PerchServer
 import XCTest
 
 /// Who may do what on a TCP listener ([web], perch view).

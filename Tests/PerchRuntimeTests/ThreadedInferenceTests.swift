@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 @testable import PerchRuntime
-import PerchTools
+import PerchRuntimeSetup
 
 /// Outputs with 2 and 3 threads are byte-identical to one thread's, on every shared model and
 /// every op model, with every splittable layer split (a minimum part of one multiply-accumulate
@@ -10,7 +10,7 @@ import PerchTools
 /// these layers the same way; check-models.sh with THREADS runs the defaults in tools/test.sh.)
 final class ThreadedInferenceTests: XCTestCase {
     func interpreter(_ bytes: [UInt8], threads: Int, splitAll: Bool) throws -> Interpreter {
-        var options = try RuntimeEnvironment.options(threads: threads).get()
+        var options = try RuntimeSetup.options(threads: threads).get()
         if splitAll { options.minimumPartMultiplyAccumulates = 1 }
         let interpreter = try Interpreter(modelBytes: bytes, options: options)
         XCTAssertEqual(interpreter.threads, threads, "the pool did not start")
@@ -22,7 +22,7 @@ final class ThreadedInferenceTests: XCTestCase {
     /// many operators were split with 3 threads.
     @discardableResult
     func check(_ name: String, _ bytes: [UInt8], inputs: [[UInt8]]?, splitAll: Bool) throws -> Int {
-        let single = try Interpreter(modelBytes: bytes, options: try RuntimeEnvironment.options(threads: 1).get())
+        let single = try Interpreter(modelBytes: bytes, options: try RuntimeSetup.options(threads: 1).get())
         let many = [try interpreter(bytes, threads: 2, splitAll: splitAll), try interpreter(bytes, threads: 3, splitAll: splitAll)]
         var generator = SplitMix64(seed: 7)
         for round in 0..<2 {

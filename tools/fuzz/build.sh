@@ -32,11 +32,11 @@ modules_for() {
   case "$1" in
     json) echo "PerchJSON PerchSystem" ;;
     http) echo "PerchHTTP PerchJSON" ;;
-    config) echo "PerchDaemonCore PerchJSON PerchSystem" ;;
+    config) echo "PerchDaemonCore PerchMedia PerchJSON PerchSystem" ;;
     model) echo "PerchRuntime PerchNEON PerchSDot PerchVNNI PerchX86AVX2" ;;
     media) echo "PerchMedia" ;;
-    # The whole daemon core: its modules' objects, CPerchSystem's and the C libraries.
-    api) echo "PerchDaemon PerchServer PerchHTTP PerchJSON PerchDaemonCore PerchDevices PerchFrontends PerchMedia PerchJPEG PerchMQTT PerchRuntime PerchNEON PerchSDot PerchVNNI PerchX86AVX2 PerchSystem" ;;
+    # The whole daemon core: its modules' objects, the C modules' and the C libraries.
+    api) echo "PerchDaemon PerchServer PerchHTTP PerchJSON PerchDaemonCore PerchDevices PerchFrontends PerchMedia PerchJPEG PerchMQTT PerchRuntimeSetup PerchRuntime PerchNEON PerchSDot PerchVNNI PerchX86AVX2 PerchSystem" ;;
     *) echo "unknown fuzz target: $1 (json, http, config, model, media, api)" >&2; return 1 ;;
   esac
 }
@@ -56,23 +56,30 @@ for target in "${targets[@]}"; do
     built="$built$module "
   done
   objects=()
-  needs_c=0
   for module in $modules; do
     objects+=("$scratch"/release/"$module".build/*.o)
-    [ "$module" = PerchSystem ] && needs_c=1
   done
   link=()
+  # C modules (a header and a link line each; CPerchSystem has objects too), for the Swift
+  # modules that wrap them: PerchSystem wraps libc, PerchDevices V4L2, ALSA and libgpiod.
+  c_modules=
+  case " $modules " in *" PerchSystem "*) c_modules="CPerchSystem" ;; esac
+  case " $modules " in *" PerchDevices "*) c_modules="$c_modules CPerchV4L2 CPerchALSA CPerchGPIO" ;; esac
+  for c in $c_modules; do
+    for o in "$scratch"/release/"$c".build/*.o; do [ -f "$o" ] && objects+=("$o"); done
+    link+=(-Xcc -fmodule-map-file="$scratch/release/$c.build/module.modulemap" -I "$repo/Sources/$c/include")
+    case "$c" in
+      CPerchSystem) link+=(-lpthread -lm) ;;
+      CPerchV4L2) link+=(-lv4l2) ;;
+      CPerchALSA) link+=(-lasound) ;;
+      CPerchGPIO) link+=(-lgpiod) ;;
+    esac
+  done
   # System-library modules (module maps only, no objects): their headers and libraries.
   case " $modules " in *" PerchJPEG "*)
     link+=(-Xcc -fmodule-map-file="$repo/Sources/CPerchJPEG/module.modulemap" -lturbojpeg) ;; esac
   case " $modules " in *" PerchMQTT "*)
     link+=(-Xcc -fmodule-map-file="$repo/Sources/CPerchMQTT/module.modulemap" -lmosquitto) ;; esac
-  if [ $needs_c -eq 1 ]; then
-    # PerchSystem's C shims and the libraries they call.
-    objects+=("$scratch"/release/CPerchSystem.build/*.o)
-    link+=(-Xcc -fmodule-map-file="$scratch/release/CPerchSystem.build/module.modulemap"
-           -I "$repo/Sources/CPerchSystem/include" -lasound -lgpiod -lv4l2 -lpthread -lm)
-  fi
   echo "linking $out/fuzz-$target"
   rm -f "$out/fuzz-$target"
   swiftc -O -sanitize=$sanitizers -parse-as-library -I "$scratch/release/Modules" "${link[@]}" \

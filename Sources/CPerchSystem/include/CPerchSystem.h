@@ -1,5 +1,6 @@
-// The C side of Perch: system headers, and small wrappers for what Swift cannot call
-// directly (variadic functions, function-like macros, errno). Deliberately no
+// The C side of PerchSystem: libc and Linux system headers, and small wrappers for what Swift
+// cannot call directly (variadic functions, function-like macros, errno). The device libraries
+// have modules of their own (CPerchV4L2, CPerchALSA, CPerchGPIO). Deliberately no
 // _GNU_SOURCE here: with it glibc declares sockaddr parameters as transparent unions
 // and bind/connect stop compiling from Swift.
 #ifndef CPERCH_SYSTEM_H
@@ -28,10 +29,6 @@
 #include <sys/types.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
-#include <linux/videodev2.h>
-#include <libv4l2.h>
-#include <alsa/asoundlib.h>
-#include <gpiod.h>
 
 // --- errno (a macro over a thread-local) ---
 static inline int perch_errno(void) { return errno; }
@@ -41,30 +38,7 @@ static inline void perch_set_errno(int value) { errno = value; }
 static inline int perch_open(const char *path, int flags, mode_t mode) { return open(path, flags, mode); }
 static inline int perch_fcntl_int(int fd, int cmd, int arg) { return fcntl(fd, cmd, arg); }
 static inline int perch_ioctl_ptr(int fd, unsigned long request, void *arg) { return ioctl(fd, request, arg); }
-static inline int perch_v4l2_ioctl(int fd, unsigned long request, void *arg) { return v4l2_ioctl(fd, request, arg); }
-static inline int perch_v4l2_open(const char *path, int flags) { return v4l2_open(path, flags); }
 
-// --- V4L2 request codes and pixel formats (function-like macros in videodev2.h) ---
-static inline unsigned long perch_vidioc_querycap(void) { return VIDIOC_QUERYCAP; }
-static inline unsigned long perch_vidioc_enum_fmt(void) { return VIDIOC_ENUM_FMT; }
-static inline unsigned long perch_vidioc_enum_framesizes(void) { return VIDIOC_ENUM_FRAMESIZES; }
-static inline unsigned long perch_vidioc_enum_frameintervals(void) { return VIDIOC_ENUM_FRAMEINTERVALS; }
-static inline unsigned long perch_vidioc_g_fmt(void) { return VIDIOC_G_FMT; }
-static inline unsigned long perch_vidioc_s_fmt(void) { return VIDIOC_S_FMT; }
-static inline unsigned long perch_vidioc_g_parm(void) { return VIDIOC_G_PARM; }
-static inline unsigned long perch_vidioc_s_parm(void) { return VIDIOC_S_PARM; }
-static inline unsigned long perch_vidioc_reqbufs(void) { return VIDIOC_REQBUFS; }
-static inline unsigned long perch_vidioc_querybuf(void) { return VIDIOC_QUERYBUF; }
-static inline unsigned long perch_vidioc_qbuf(void) { return VIDIOC_QBUF; }
-static inline unsigned long perch_vidioc_dqbuf(void) { return VIDIOC_DQBUF; }
-static inline unsigned long perch_vidioc_streamon(void) { return VIDIOC_STREAMON; }
-static inline unsigned long perch_vidioc_streamoff(void) { return VIDIOC_STREAMOFF; }
-static inline unsigned long perch_vidioc_queryctrl(void) { return VIDIOC_QUERYCTRL; }
-static inline unsigned long perch_vidioc_s_ctrl(void) { return VIDIOC_S_CTRL; }
-static inline uint32_t perch_v4l2_pix_fmt_rgb24(void) { return V4L2_PIX_FMT_RGB24; }
-static inline uint32_t perch_v4l2_pix_fmt_grey(void) { return V4L2_PIX_FMT_GREY; }
-static inline uint32_t perch_v4l2_pix_fmt_yuyv(void) { return V4L2_PIX_FMT_YUYV; }
-static inline uint32_t perch_v4l2_ctrl_flag_next_ctrl(void) { return V4L2_CTRL_FLAG_NEXT_CTRL; }
 // --- sockets, epoll, eventfd (the server's syscalls; Swift wrappers in PerchSystem) ---
 // struct sockaddr_un is filled here: its sun_path is a fixed C array Swift sees as a tuple.
 // Returns -1 with errno ENAMETOOLONG when the path does not fit.
@@ -247,13 +221,9 @@ static inline int64_t perch_realtime_ns(void) {
 }
 
 // --- struct sizes checked by the self-check (layouts seen by Swift must match C's) ---
-static inline size_t perch_sizeof_v4l2_format(void) { return sizeof(struct v4l2_format); }
-static inline size_t perch_sizeof_v4l2_buffer(void) { return sizeof(struct v4l2_buffer); }
-static inline size_t perch_sizeof_v4l2_capability(void) { return sizeof(struct v4l2_capability); }
 static inline size_t perch_sizeof_epoll_event(void) { return sizeof(struct epoll_event); }
 static inline size_t perch_sizeof_sockaddr_un(void) { return sizeof(struct sockaddr_un); }
 static inline size_t perch_sizeof_timespec(void) { return sizeof(struct timespec); }
 static inline size_t perch_sizeof_pthread_mutex(void) { return sizeof(pthread_mutex_t); }
-static inline size_t perch_offsetof_v4l2_buffer_m(void) { return offsetof(struct v4l2_buffer, m); }
 
 #endif

@@ -1,3 +1,4 @@
+import PerchMedia
 import PerchSystem
 
 /// Readers for `[camera]`, `[microphone]`, `[socket]` and `[daemon]`.

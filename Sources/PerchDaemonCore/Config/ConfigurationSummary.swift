@@ -1,4 +1,6 @@
+import PerchMedia
 import PerchSystem
+
 
 /// The human-readable overview `perchd --check-config` prints for a valid configuration.
 extension Configuration {
@@ -6,7 +8,7 @@ extension Configuration {
         var lines: [String] = []
         for camera in cameras {
             lines.append(sectionTitle("camera", camera.name) + ": " + camera.device.description + ", "
-                         + String(camera.width) + "x" + String(camera.height) + " " + camera.format.description
+                         + String(camera.width) + "x" + String(camera.height) + " " + camera.format.name
                          + " at " + String(camera.framesPerSecond) + " fps")
         }
         for microphone in microphones {

@@ -1,3 +1,5 @@
+import PerchMedia
+
 /// Which part of a camera frame a model sees.
 public enum CropRegion: Equatable, Sendable {
     /// The largest centred region with the model input's aspect ratio.
@@ -18,13 +20,6 @@ public enum CropRegion: Equatable, Sendable {
             return String(x) + "," + String(y) + "," + String(w) + "," + String(h)
         }
     }
-}
-
-public enum ResizeMethod: String, Equatable, Sendable, CaseIterable {
-    /// Area averaging when shrinking by 2x or more, bilinear otherwise.
-    case auto, bilinear, area
-
-    public var description: String { rawValue }
 }
 
 /// How 8-bit pixels map to the float range the model was trained on, before quantization.

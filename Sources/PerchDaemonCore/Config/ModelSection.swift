@@ -1,3 +1,5 @@
+import PerchMedia
+
 /// Reader for `[model NAME]`.
 enum ModelSection {
     /// `metadata` (the model's `metadata.json`) gives the defaults of labels, scores-output,

@@ -1,3 +1,5 @@
+import PerchMedia
+
 /// Where a camera's frames come from.
 ///
 /// A struct rather than an enum with String payloads: embedded aarch64 builds (Swift 6.3.1)
@@ -33,12 +35,6 @@ public struct CameraDevice: Equatable, Sendable {
         case .sequence: return "sequence:" + path
         }
     }
-}
-
-public enum PixelFormat: String, Equatable, Sendable, CaseIterable {
-    case rgb24, grey, yuyv
-
-    public var description: String { rawValue }
 }
 
 /// `[camera]` or `[camera NAME]`.

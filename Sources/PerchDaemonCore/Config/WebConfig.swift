@@ -1,5 +1,3 @@
-import PerchSystem
-
 /// `[web]`: the live view. The page and its endpoints are always on the Unix socket;
 /// `listen` also opens a TCP listener serving the page and the read-only (GET/HEAD) API.
 public struct WebConfig: Equatable, Sendable {

@@ -6,26 +6,18 @@ public final class AudioRingBuffer: @unchecked Sendable {
     public let capacity: Int
     private let mutex = PthreadMutex()
     private let grew = PthreadCondition()
-    private var samples: [Int16]
-    /// Where the next sample goes.
-    private var writeIndex = 0
-    private var written: UInt64 = 0
+    private var ring: RingStorage<Int16>
 
     public init(capacity: Int) {
         precondition(capacity > 0, "AudioRingBuffer needs room for at least one sample")
         self.capacity = capacity
-        samples = [Int16](repeating: 0, count: capacity)
+        ring = RingStorage(capacity: capacity, filler: 0)
     }
 
     /// Appends samples; when more than `capacity` arrive at once only the last ones are kept.
     public func append(_ newSamples: UnsafeBufferPointer<Int16>) {
         mutex.withLock {
-            written += UInt64(newSamples.count)
-            let keep = newSamples.count > capacity ? newSamples[(newSamples.count - capacity)...] : newSamples[...]
-            for sample in keep {
-                samples[writeIndex] = sample
-                writeIndex = writeIndex + 1 == capacity ? 0 : writeIndex + 1
-            }
+            ring.append(newSamples)
             grew.broadcast()
         }
     }
@@ -35,7 +27,7 @@ public final class AudioRingBuffer: @unchecked Sendable {
     }
 
     /// Samples appended since creation, including ones already overwritten.
-    public var totalSamples: UInt64 { mutex.withLock { written } }
+    public var totalSamples: UInt64 { mutex.withLock { ring.written } }
 
     /// The latest `count` samples, oldest first; nil until that many have arrived or when
     /// `count` exceeds the capacity.
@@ -49,32 +41,17 @@ public final class AudioRingBuffer: @unchecked Sendable {
     /// allocating; returns false (leaving it untouched) when there are not enough.
     public func latest(into window: UnsafeMutableBufferPointer<Int16>) -> Bool {
         mutex.withLock {
-            let count = window.count
-            guard count <= capacity, UInt64(count) <= written else { return false }
-            var index = (writeIndex - count + capacity) % capacity
-            for i in 0..<count {
-                window[i] = samples[index]
-                index = index + 1 == capacity ? 0 : index + 1
-            }
-            return true
+            guard UInt64(window.count) <= ring.written else { return false }
+            return ring.copy(from: ring.written - UInt64(window.count), into: window)
         }
     }
 
     /// The `count` samples that were the `first`-th to `first + count - 1`-th ever appended
     /// (counting from 0); nil when they have not all arrived or were already overwritten.
     public func samples(from first: UInt64, count: Int) -> [Int16]? {
-        mutex.withLock {
-            let end = first + UInt64(count)
-            guard count <= capacity, end <= written, written - first <= UInt64(capacity) else { return nil }
-            var out = [Int16](repeating: 0, count: count)
-            // writeIndex holds sample number `written`; sample `first` sits `written - first` before it.
-            var index = (writeIndex - Int(written - first) % capacity + capacity) % capacity
-            for i in 0..<count {
-                out[i] = samples[index]
-                index = index + 1 == capacity ? 0 : index + 1
-            }
-            return out
-        }
+        var out = [Int16](repeating: 0, count: count)
+        let ok = mutex.withLock { out.withUnsafeMutableBufferPointer { ring.copy(from: first, into: $0) } }
+        return ok ? out : nil
     }
 
     /// Waits until `totalSamples` reaches `total` or `timeoutMilliseconds` pass; returns
@@ -83,9 +60,9 @@ public final class AudioRingBuffer: @unchecked Sendable {
         let deadline = MonotonicClock.nanoseconds + Int64(max(0, timeoutMilliseconds)) * 1_000_000
         mutex.lock()
         defer { mutex.unlock() }
-        while written < total {
+        while ring.written < total {
             if !grew.wait(mutex, untilMonotonicNanoseconds: deadline) { break }
         }
-        return written >= total
+        return ring.written >= total
     }
 }

@@ -1,4 +1,4 @@
-import CPerchSystem
+import CPerchV4L2
 import PerchSystem
 import PerchMedia
 

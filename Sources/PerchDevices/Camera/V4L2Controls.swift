@@ -1,5 +1,4 @@
-import CPerchSystem
-import PerchSystem
+import CPerchV4L2
 
 /// Camera controls by name ("Brightness", vivid's "Disconnect" button).
 extension V4L2Session {

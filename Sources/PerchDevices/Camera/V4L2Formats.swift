@@ -1,4 +1,4 @@
-import CPerchSystem
+import CPerchV4L2
 import PerchSystem
 
 /// What a camera says it can do: formats, and per format the sizes and frame rates.

@@ -1,6 +1,6 @@
-import CPerchSystem
-import PerchSystem
+import CPerchV4L2
 import PerchMedia
+import PerchSystem
 
 /// One open V4L2 capture node: negotiated format, mmap buffers, streaming. A session is
 /// thrown away when the device disappears; `V4L2Camera` opens a new one.

@@ -1,4 +1,3 @@
-import CPerchSystem
 import PerchSystem
 import PerchMedia
 
@@ -22,11 +21,11 @@ public enum DeviceError: Error, Equatable, Sendable {
 
     /// Maps a failed call's errno to the case a caller can act on.
     public static func from(_ error: Errno, device: String, operation: String) -> DeviceError {
-        switch error.code {
-        case ENOENT, ENXIO: return .notFound(device: device, error)
-        case EBUSY: return .busy(device: device)
-        case EACCES, EPERM: return .permissionDenied(device: device)
-        case ENODEV, EIO: return .disconnected(device: device, error)
+        switch error {
+        case .noEntry, .noDeviceOrAddress: return .notFound(device: device, error)
+        case .busy: return .busy(device: device)
+        case .accessDenied, .notPermitted: return .permissionDenied(device: device)
+        case .noDevice, .io: return .disconnected(device: device, error)
         default: return .failed(device: device, operation: operation, error)
         }
     }

@@ -1,5 +1,5 @@
-import CPerchSystem
 import PerchSystem
+
 
 /// Pull resistor setting requested with a line.
 public enum GpioBias: Equatable, Sendable {
@@ -73,7 +73,7 @@ public final class GpioChip {
     private func line(_ offset: Int) throws(DeviceError) -> GpiodV1.Line {
         guard let chip else { throw .invalidArgument("gpio chip " + descriptor + " is closed") }
         guard offset >= 0, offset < lineCount else {
-            throw .notFound(device: lineName(offset) + " (chip has " + String(lineCount) + " lines)", Errno(EINVAL))
+            throw .notFound(device: lineName(offset) + " (chip has " + String(lineCount) + " lines)", .invalidArgument)
         }
         switch GpiodV1.line(chip, offset: offset) {
         case .success(let line): return line

@@ -1,4 +1,4 @@
-import CPerchSystem
+import CPerchGPIO
 import PerchSystem
 
 /// The libgpiod 1.6 backend (Debian 12, Raspberry Pi OS bookworm): the only file that calls
@@ -64,8 +64,7 @@ enum GpiodV1 {
 
     /// Waits for an edge; false on timeout. The corresponding C function is `gpiod_line_event_wait`.
     static func waitEvent(_ line: Line, timeoutMs: Int) -> Result<Bool, Errno> {
-        var timeout = timespec(tv_sec: timeoutMs / 1000, tv_nsec: (timeoutMs % 1000) * 1_000_000)
-        return retryingOnInterrupt { gpiod_line_event_wait(line, &timeout) }.map { $0 == 1 }
+        retryingOnInterrupt { perch_gpiod_event_wait_ms(line, Int64(timeoutMs)) }.map { $0 == 1 }
     }
 
     /// The corresponding C function is `gpiod_line_event_read`.
@@ -73,7 +72,7 @@ enum GpiodV1 {
         var event = gpiod_line_event()
         return retryingOnInterrupt { gpiod_line_event_read(line, &event) }.map { _ in
             GpioEdge(rising: event.event_type == Int32(GPIOD_LINE_EVENT_RISING_EDGE),
-                     timestampNs: Int64(event.ts.tv_sec) * 1_000_000_000 + Int64(event.ts.tv_nsec))
+                     timestampNs: perch_gpiod_event_ns(&event))
         }
     }
 

@@ -1,4 +1,4 @@
-import CPerchSystem
+import CPerchALSA
 import PerchSystem
 
 /// What a caller asks of a microphone; the device may give another rate.

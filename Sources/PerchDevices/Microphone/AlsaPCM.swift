@@ -1,4 +1,4 @@
-import CPerchSystem
+import CPerchALSA
 import PerchSystem
 
 /// The parameters an ALSA PCM actually runs with, after the device had its say.
@@ -104,12 +104,7 @@ final class AlsaPCM {
 
     /// Runs a libasound call that returns `-errno` on failure.
     private static func call(_ body: () -> Int) -> Result<Int, Errno> {
-        retryingOnInterrupt { () -> Int in
-            let result = body()
-            guard result < 0 else { return result }
-            perch_set_errno(Int32(-result))
-            return -1
-        }
+        retryingNegatedErrnoCall(body)
     }
 
     private func step(_ operation: String, _ body: () -> Int32) throws(DeviceError) {

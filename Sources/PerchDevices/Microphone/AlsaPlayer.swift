@@ -1,4 +1,4 @@
-import CPerchSystem
+import CPerchALSA
 import PerchSystem
 
 /// Plays S16_LE samples into an ALSA PCM: the test side of the loopback card (what is

@@ -1,5 +1,5 @@
-import PerchSystem
 import PerchMedia
+
 
 /// A camera that shows one picture file (BMP/PPM/PGM) at a fixed rate: the same frame
 /// each time, scaled (nearest neighbour) to the requested size and pixel format.

@@ -1,5 +1,3 @@
-import PerchSystem
-
 /// A camera without hardware: a deterministic picture of moving shapes (a square moving
 /// right, a disc moving down, over a gradient), so the same frame number always gives the
 /// same pixels. For the demo and for tests of everything downstream of a camera.

@@ -20,7 +20,7 @@ public final class ImagePipeline {
     let resized: UnsafeMutablePointer<UInt8>
 
     public init(geometry: ImageTensorGeometry, region: RegionOfInterest = .centreCrop,
-                resize: ResizeMethod = .automatic, normalization: PixelNormalization = .minus128) throws(FrontendError) {
+                resize: ResizeMethod = .auto, normalization: PixelNormalization = .minus128) throws(FrontendError) {
         try geometry.validate()
         self.geometry = geometry
         self.region = region
@@ -99,7 +99,7 @@ public final class ImagePipeline {
         let shrinkLots = rect.width >= 2 * geometry.width && rect.height >= 2 * geometry.height
         let shrinking = rect.width >= geometry.width && rect.height >= geometry.height
         // Area averaging needs at least one source pixel per output pixel.
-        let useArea = shrinking && (resizeMethod == .area || (resizeMethod == .automatic && shrinkLots))
+        let useArea = shrinking && (resizeMethod == .area || (resizeMethod == .auto && shrinkLots))
         area = nil
         bilinear = nil
         if useArea {

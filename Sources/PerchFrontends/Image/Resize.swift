@@ -1,10 +1,5 @@
-/// Resizing of interleaved 8-bit images (1 or 3 channels), in integer arithmetic.
-public enum ResizeMethod: Sendable, Equatable {
-    /// Area averaging when shrinking by 2x or more in both directions, bilinear otherwise.
-    case automatic
-    case bilinear
-    case area
-}
+// Resizing of interleaved 8-bit images (1 or 3 channels), in integer arithmetic; the
+// methods are PerchMedia's ResizeMethod.
 
 /// Bilinear resize with half-pixel centres (as TF's `half_pixel_centers` and OpenCV):
 /// a horizontal pass per needed source row into 8.8 fixed point, then a SIMD vertical blend.

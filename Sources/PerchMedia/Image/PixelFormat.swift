@@ -1,5 +1,6 @@
-/// Pixel layouts of camera frames and image files.
-public enum PixelFormat: Equatable, Hashable, Sendable {
+/// Pixel layouts of camera frames and image files. The raw value is the name a
+/// configuration's `format` key takes (`[camera] format = yuyv`).
+public enum PixelFormat: String, Equatable, Hashable, Sendable, CaseIterable {
     /// R, G, B bytes per pixel (V4L2_PIX_FMT_RGB24, fourcc RGB3).
     case rgb24
     /// One luma byte per pixel (V4L2_PIX_FMT_GREY).
@@ -18,13 +19,7 @@ public enum PixelFormat: Equatable, Hashable, Sendable {
     }
 
     /// The name `init(parsing:)` reads back.
-    public var name: String {
-        switch self {
-        case .rgb24: return "rgb24"
-        case .grey: return "grey"
-        case .yuyv: return "yuyv"
-        }
-    }
+    public var name: String { rawValue }
 
     /// A format from its name, its V4L2 fourcc, or a common alias, in any case.
     public init?(parsing text: String) {

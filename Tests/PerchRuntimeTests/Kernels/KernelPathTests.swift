@@ -1,6 +1,6 @@
 import XCTest
 @testable import PerchRuntime
-import PerchTools
+import PerchRuntimeSetup
 
 /// Every fast kernel on the host's path equals the scalar reference on random shapes (odd
 /// sizes, tails, -128 weights); the aarch64 paths run the same checks in perch-selfcheck.
@@ -14,7 +14,7 @@ final class KernelPathTests: XCTestCase {
 
     /// The CPU's best path (AVX-512 VNNI on this development machine) too.
     func testDetectedPathMatchesReference() throws {
-        let best = RuntimeEnvironment.detectedKernelPath
+        let best = RuntimeSetup.detectedKernelPath
         guard best != .widening else { throw XCTSkip("this CPU has only the widening path") }
         for seed: UInt64 in 1...4 {
             XCTAssertEqual(KernelSelfTest.run(path: best, seed: seed, cases: 25), [], "seed \(seed)")
@@ -25,7 +25,7 @@ final class KernelPathTests: XCTestCase {
     /// not the best path).
     func testAVX2PathMatchesReference() throws {
         guard KernelPath.avx2CompiledIn else { throw XCTSkip("this build has no AVX2 kernels (not x86_64)") }
-        guard RuntimeEnvironment.cpuHasAVX2 else {
+        guard RuntimeSetup.cpuHasAVX2 else {
             throw XCTSkip("this CPU has no AVX2")
         }
         for seed: UInt64 in 1...6 {
@@ -41,8 +41,8 @@ final class KernelPathTests: XCTestCase {
         XCTAssertEqual(KernelPath.vnniCompiledIn, built.vnni)
         XCTAssertEqual(KernelPath.avx2CompiledIn, built.avx2)
         var paths: [KernelPath] = []
-        if KernelPath.avx2CompiledIn && RuntimeEnvironment.cpuHasAVX2 { paths.append(.avx2) }
-        if RuntimeEnvironment.detectedKernelPath == .vnni { paths.append(.vnni) }
+        if KernelPath.avx2CompiledIn && RuntimeSetup.cpuHasAVX2 { paths.append(.avx2) }
+        if RuntimeSetup.detectedKernelPath == .vnni { paths.append(.vnni) }
         guard !paths.isEmpty else { throw XCTSkip("this CPU runs none of the kernels declared by symbol name") }
         for path in paths {
             let outcomes = EntryPointSelfTest.run(path: path)

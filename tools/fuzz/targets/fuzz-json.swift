@@ -4,7 +4,7 @@
 import PerchJSON
 import PerchSystem
 
-// The daemon's converter (strtod_l in the C locale), as in PerchTools.
+// The daemon's converter (strtod_l in the C locale), as in perchd and perch.
 let parser = JSONParser(limits: JSONLimits(maxDepth: 64, maxBytes: 1 << 20), parseDouble: parseDoubleNearest)
 
 @_cdecl("LLVMFuzzerTestOneInput")
