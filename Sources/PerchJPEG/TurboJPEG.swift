@@ -56,6 +56,11 @@ public final class JPEGEncoder {
         return Array(UnsafeBufferPointer(start: output, count: Int(size)))
     }
 
+    /// An owned image (rows packed): the live view's frames and MQTT's snapshots.
+    public func encode(_ image: Image) throws(JPEGError) -> [UInt8] {
+        try encode(image.pixels, width: image.width, height: image.height, stride: image.rowBytes, format: image.format)
+    }
+
     public func encode(_ pixels: [UInt8], width: Int, height: Int, stride: Int, format: PixelFormat) throws(JPEGError) -> [UInt8] {
         // withUnsafeBytes rethrows untyped errors: carry the typed one out in a Result.
         let result = pixels.withUnsafeBytes { raw -> Result<[UInt8], JPEGError> in

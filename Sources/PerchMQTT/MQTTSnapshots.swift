@@ -24,9 +24,7 @@ final class SnapshotEncoder {
         do throws(JPEGError) {
             if encoder == nil { encoder = try JPEGEncoder(quality: 80) }
             guard let encoder else { return nil }
-            let image = frame.image
-            return try encoder.encode(image.pixels, width: image.width, height: image.height, stride: image.rowBytes,
-                                      format: image.format)
+            return try encoder.encode(frame.image)
         } catch {
             // Once per run: a camera format the encoder refuses would otherwise log every event.
             if !failedOnce { Log.warning("mqtt: snapshot of event #" + String(frame.event.seq) + ": " + error.description) }

@@ -9,10 +9,7 @@ enum FrameJPEG {
     static let outline: (r: UInt8, g: UInt8, b: UInt8) = (255, 176, 0)
 
     static func encode(_ frame: Image, outlines: [PixelRect], with encoder: JPEGEncoder) throws(JPEGError) -> [UInt8] {
-        if outlines.isEmpty && frame.format != .yuyv {
-            return try encoder.encode(frame.pixels, width: frame.width, height: frame.height, stride: frame.rowBytes,
-                                      format: frame.format)
-        }
+        if outlines.isEmpty && frame.format != .yuyv { return try encoder.encode(frame) }
         var rgb = frame.withView { RGBFrame.convert($0) }
         for rect in outlines { draw(rect, into: &rgb, width: frame.width, height: frame.height) }
         return try encoder.encode(rgb, width: frame.width, height: frame.height, stride: 3 * frame.width, format: .rgb24)

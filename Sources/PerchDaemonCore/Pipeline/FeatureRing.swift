@@ -12,13 +12,14 @@ public final class FeatureRing: @unchecked Sendable {
     private var staging: [Int8]
 
     public init(frameSize: Int, capacity: Int) {
+        precondition(frameSize > 0, "a feature frame has at least one value")
         self.frameSize = frameSize
         self.capacity = max(1, capacity)
-        ring = RingStorage(capacity: max(1, frameSize) * self.capacity, filler: 0)
+        ring = RingStorage(capacity: frameSize * self.capacity, filler: 0)
         staging = [Int8](repeating: 0, count: frameSize)
     }
 
-    private var writtenFrames: UInt64 { ring.written / UInt64(max(1, frameSize)) }
+    private var writtenFrames: UInt64 { ring.written / UInt64(frameSize) }
 
     public var totalFrames: UInt64 { mutex.withLock { writtenFrames } }
 
@@ -50,7 +51,7 @@ public final class FeatureRing: @unchecked Sendable {
     public func latest(_ frames: Int, into output: UnsafeMutableRawBufferPointer) -> Int {
         mutex.withLock {
             // Whole frames only, as many as `output` holds.
-            let fit = min(frames, output.count / max(1, frameSize))
+            let fit = min(frames, output.count / frameSize)
             guard fit > 0, let base = output.baseAddress else { return 0 }
             let available = Int(min(UInt64(min(fit, capacity)), writtenFrames))
             let zeroBytes = (fit - available) * frameSize
