@@ -30,18 +30,28 @@ public enum KernelSelfTest {
     }
 
     /// The GEMM of `path` on random m×k activations and n×k weights, against the scalar sum.
+    /// `rightShiftsOnly`: every shift is a right shift and there are no row offsets (the
+    /// aarch64 kernels' short output stage), with any int8 zero point; otherwise shifts of
+    /// both signs and row offsets.
     static func gemmCheck(_ path: KernelPath, _ rng: inout SelfTestRandom, m: Int, n: Int, k: Int,
-                          allowMinimum: Bool) -> String? {
+                          allowMinimum: Bool, rightShiftsOnly: Bool = false) -> String? {
         let a = rng.int8s(m * k), w = rng.int8s(n * k, allowMinimum: allowMinimum)
-        let multipliers = (0..<n).map { _ in Int32(rng.int((1 << 30)...(Int(Int32.max)))) }
-        let shifts = (0..<n).map { _ in rng.int(-20...4) }
-        let rowOffsets = (0..<m).map { _ in Int32(rng.int(-100_000...100_000)) }
-        let zp = Int32(rng.int(-20...20)), lo = Int32(rng.int(-128...0)), hi = Int32(rng.int(0...127))
+        var multipliers = (0..<n).map { _ in Int32(rng.int((1 << 30)...(Int(Int32.max)))) }
+        var shifts = (0..<n).map { _ in rightShiftsOnly ? rng.int(-20...(-1)) : rng.int(-20...4) }
+        // A channel of zero scale (multiplier 0, shift 0) does not stop the short stage.
+        if rightShiftsOnly { multipliers[0] = 0; shifts[0] = 0 }
+        let rowOffsets = (0..<m).map { _ in rightShiftsOnly ? 0 : Int32(rng.int(-100_000...100_000)) }
+        let zp = Int32(rightShiftsOnly ? rng.int(-128...127) : rng.int(-20...20))
+        let lo = Int32(rng.int(-128...0)), hi = Int32(rng.int(0...127))
         let stage = multipliers.withUnsafeBufferPointer { mp in
             shifts.withUnsafeBufferPointer { sp in
                 GemmOutputStage(channels: n, multipliers: mp.baseAddress!, shifts: sp.baseAddress!,
                                 outputZeroPoint: zp, min: lo, max: hi)
             }
+        }
+        if stage.rightShiftsOnly != shifts.indices.allSatisfy({ multipliers[$0] == 0 || shifts[$0] < 0 }) {
+            return "gemm " + path.name + ": rightShiftsOnly is " + String(stage.rightShiftsOnly) + " for shifts "
+                + shifts.map { String($0) }.joined(separator: ",")
         }
         let offsets = (0..<n).map { _ in Int32(rng.int(-50_000...50_000)) }
         for c in 0..<n { stage.offsets[c] = offsets[c] }
@@ -52,8 +62,8 @@ public enum KernelSelfTest {
         a.withUnsafeBufferPointer { ap in
             rowOffsets.withUnsafeBufferPointer { rp in
                 out.withUnsafeMutableBufferPointer { op in
-                    gemm.run(a: ap.baseAddress!, lda: k, m: m, readable: m * k, rowOffsets: rp.baseAddress!,
-                             out: op.baseAddress!, ldc: n)
+                    gemm.run(a: ap.baseAddress!, lda: k, m: m, readable: m * k,
+                             rowOffsets: rightShiftsOnly ? nil : rp.baseAddress!, out: op.baseAddress!, ldc: n)
                 }
             }
         }
@@ -63,7 +73,8 @@ public enum KernelSelfTest {
                 for kk in 0..<k { acc &+= Int32(a[r * k + kk]) &* Int32(w[c * k + kk]) }
                 let expected = stage.requantize(acc, channel: c)
                 if out[r * n + c] != expected {
-                    return "gemm " + path.name + " m=" + String(m) + " n=" + String(n) + " k=" + String(k)
+                    return "gemm " + path.name + (rightShiftsOnly ? " (right shifts only)" : "")
+                        + " m=" + String(m) + " n=" + String(n) + " k=" + String(k)
                         + ": [" + String(r) + "][" + String(c) + "] = " + String(out[r * n + c]) + ", reference "
                         + String(expected)
                 }
@@ -123,10 +134,11 @@ public enum KernelSelfTest {
 
     /// One DEPTHWISE_CONV_2D layer of `path` on random data against the reference; with
     /// `rowKernel`, prepare must also have chosen that row kernel (its `name`). Nil too when
-    /// a VALID window does not fit the input.
+    /// a VALID window does not fit the input. The default output scale makes every channel's
+    /// multiplier a right shift; a small one (0.0005) gives shifts of both signs.
     static func depthwiseCheck(_ path: KernelPath, _ rng: inout SelfTestRandom, h: Int, w: Int, cin: Int,
                                kh: Int, kw: Int, options o: DepthwiseConv2DOptions, allowMinimum: Bool,
-                               rowKernel: String? = nil) -> String? {
+                               rowKernel: String? = nil, outputScale: Float = 0.2) -> String? {
         let graph = SelfTestGraph()
         let cout = cin * o.depthMultiplier
         let effH = (kh - 1) * o.dilationH + 1, effW = (kw - 1) * o.dilationW + 1
@@ -137,13 +149,14 @@ public enum KernelSelfTest {
         let scales = (0..<cout).map { _ in rng.float(0.002, 0.02) }
         let filter = graph.add(.int8, [1, kh, kw, cout], scales: scales, dimension: 3, constant: true)
         let bias = graph.add(.int32, [cout], scales: nil, constant: true)
-        let output = graph.add(.int8, [1, oh, ow, cout], scales: [0.2], zeroPoint: 5)
+        let output = graph.add(.int8, [1, oh, ow, cout], scales: [outputScale], zeroPoint: 5)
         // Symmetric weights (no -128) let two taps share an int16 sum; -128 takes the other path.
         graph.fillRandom(&rng, [input], allowMinimum: true)
         graph.fillRandom(&rng, [filter], allowMinimum: allowMinimum)
         graph.fillBias(&rng, bias, cout)
         let label = "depthwise " + path.name + " " + shapeText([1, h, w, cin]) + " filter "
             + shapeText([1, kh, kw, cout]) + (rowKernel.map { " (row kernel " + $0 + ")" } ?? "")
+            + (outputScale == 0.2 ? "" : " output scale " + String(outputScale))
         return graph.compare(label, path: path, op: .depthwiseConv2D,
                              options: .depthwiseConv2D(o), inputs: [input, filter, bias], output: output) { kernel in
             guard let k = kernel as? DepthwiseConv2DKernel else { return false }

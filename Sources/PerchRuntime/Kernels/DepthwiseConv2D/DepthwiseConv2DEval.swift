@@ -90,7 +90,8 @@ extension DepthwiseConv2DKernel {
                                       channels: cout, broadcastInput: dm != 1, taps: taps, tapOffsets: tapOffsets,
                                       filter: filter, offsets: offsets, table: UnsafePointer(stage.table.base),
                                       stride: stage.stride, outputZeroPoint: stage.outputZeroPoint,
-                                      min: stage.min, max: stage.max, pairs: pairs)
+                                      min: stage.min, max: stage.max, pairs: pairs,
+                                      rightShiftsOnly: stage.rightShiftsOnly)
                 base += g.strideH &* rowBytes
                 out += g.outWidth &* cout
             }

@@ -11,7 +11,7 @@ func perchSDotGemmTile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, 
                        weights: UnsafePointer<Int8>, panels: Int, n: Int,
                        table: UnsafePointer<Int32>, stride: Int, rowOffsets: UnsafePointer<Int32>,
                        outputZeroPoint: Int32, min: Int32, max: Int32,
-                       out: UnsafeMutablePointer<Int8>, ldc: Int)
+                       out: UnsafeMutablePointer<Int8>, ldc: Int, simpleStage: Bool)
 
 /// The micro-kernels that live in their own modules (NEON intrinsics; the sdot module is
 /// compiled with +dotprod), called with the packed weights and output-stage table.
@@ -21,11 +21,12 @@ enum DotProductKernels {
     @inline(__always)
     static func tile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, weights: PackedWeights,
                      stage: GemmOutputStage, rowOffsets: UnsafePointer<Int32>,
-                     out: UnsafeMutablePointer<Int8>, ldc: Int) {
+                     out: UnsafeMutablePointer<Int8>, ldc: Int, simpleStage: Bool) {
         perchSDotGemmTile(rows: rows, rowCount: rowCount, kPadded: weights.kPadded,
                           weights: UnsafePointer(weights.data.base), panels: weights.panels, n: weights.n,
                           table: UnsafePointer(stage.table.base), stride: stage.stride, rowOffsets: rowOffsets,
-                          outputZeroPoint: stage.outputZeroPoint, min: stage.min, max: stage.max, out: out, ldc: ldc)
+                          outputZeroPoint: stage.outputZeroPoint, min: stage.min, max: stage.max, out: out, ldc: ldc,
+                          simpleStage: simpleStage)
     }
 }
 
@@ -104,12 +105,12 @@ enum NEONKernels {
     @inline(__always)
     static func tile(rows: UnsafePointer<UnsafePointer<Int8>>, rowCount: Int, weights: PackedWeights,
                      stage: GemmOutputStage, rowOffsets: UnsafePointer<Int32>,
-                     out: UnsafeMutablePointer<Int8>, ldc: Int) {
+                     out: UnsafeMutablePointer<Int8>, ldc: Int, simpleStage: Bool) {
         perchNEONGemmTile(rows: rows, rowCount: rowCount, kPadded: weights.kPadded,
                           weights: UnsafePointer(weights.data.base), panels: weights.panels, n: weights.n,
                           table: UnsafePointer(stage.table.base), stride: stage.stride, rowOffsets: rowOffsets,
                           outputZeroPoint: stage.outputZeroPoint, min: stage.min, max: stage.max, out: out, ldc: ldc,
-                          pairsFitInt16: weights.pairsFitInt16)
+                          pairsFitInt16: weights.pairsFitInt16, simpleStage: simpleStage)
     }
 }
 

@@ -28,20 +28,40 @@ public enum EntryPointSelfTest {
             KernelSelfTest.gemmCheck(path, &rng, m: 1, n: 21, k: 37, allowMinimum: false)
                 ?? KernelSelfTest.gemmCheck(path, &rng, m: 11, n: 21, k: 37, allowMinimum: true)
         }
+        // The aarch64 kernels' short output stage (right shifts only, no row offsets), over
+        // 11 rows and 9 (the last tiles: 3 rows, and 1, which take the kernels' short tiles).
+        func gemmRightShifts() -> String? {
+            KernelSelfTest.gemmCheck(path, &rng, m: 11, n: 21, k: 37, allowMinimum: false, rightShiftsOnly: true)
+                ?? KernelSelfTest.gemmCheck(path, &rng, m: 9, n: 21, k: 37, allowMinimum: false, rightShiftsOnly: true)
+        }
         // A 3×3 SAME layer: multiplier 1 over 32 channels, or over 8, or 8 on one input channel.
-        func depthwise(cin: Int, dm: Int, expect: String) -> String? {
+        // The output scale 0.0005 gives multipliers of 0.2...2, so shifts of both signs (the
+        // long output stage on aarch64).
+        func depthwise(cin: Int, dm: Int, expect: String, outputScale: Float = 0.2) -> String? {
             var o = DepthwiseConv2DOptions()
             o.padding = .same
             o.depthMultiplier = dm
             o.activation = .relu6
             return KernelSelfTest.depthwiseCheck(path, &rng, h: 5, w: 7, cin: cin, kh: 3, kw: 3, options: o,
-                                                 allowMinimum: false, rowKernel: expect)
+                                                 allowMinimum: false, rowKernel: expect, outputScale: outputScale)
         }
         switch path {
         case .widening:
+            // PerchNEON is imported, not declared by name, but its two output stages are
+            // chosen per layer and only this case makes sure both run.
+            #if arch(arm64)
+            return [("perchNEONGemmTile", gemm()),
+                    ("perchNEONGemmTile (right shifts only)", gemmRightShifts()),
+                    ("perchNEONDepthwiseRow", depthwise(cin: 32, dm: 1, expect: "neon")),
+                    ("perchNEONDepthwiseRow (broadcast)", depthwise(cin: 1, dm: 8, expect: "neon")),
+                    ("perchNEONDepthwiseRow (shifts of both signs)",
+                     depthwise(cin: 32, dm: 1, expect: "neon", outputScale: 0.0005))]
+            #else
             return []
+            #endif
         case .dotProduct:
-            return [("perch_sdot_gemm_tile", gemm())]
+            return [("perch_sdot_gemm_tile", gemm()),
+                    ("perch_sdot_gemm_tile (right shifts only)", gemmRightShifts())]
         case .vnni:
             return [("perch_vnni_gemm_tile", gemm()),
                     ("perch_vnni_depthwise_row", depthwise(cin: 32, dm: 1, expect: "vnni-rows")),

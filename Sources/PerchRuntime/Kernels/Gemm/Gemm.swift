@@ -46,6 +46,18 @@ final class Gemm {
         var m0 = 0
         while m0 < m {
             let count = min(tile, m &- m0)
+            if count == tile && (m0 &+ tile &- 1) &* lda &+ kPadded <= readable {
+                // A whole tile readable in place (most tiles of a 1×1 convolution): no per-row
+                // checks (they cost about 10 instructions a row on aarch64).
+                var row = a + m0 &* lda
+                for r in 0..<tile {
+                    rowPointers[r] = row
+                    row += lda
+                }
+                runTile(rowCount: tile, rowOffsets: rowOffsets.map { $0 + m0 }, out: out + m0 &* ldc, ldc: ldc)
+                m0 &+= tile
+                continue
+            }
             for r in 0..<tile {
                 let row = m0 &+ min(r, count &- 1)
                 let start = row &* lda
@@ -76,6 +88,8 @@ final class Gemm {
             return
         }
         var offsets = UnsafePointer(zeroRowOffsets.base)
+        // The aarch64 kernels' short output stage: no row offsets, right shifts only.
+        let simpleStage = rowOffsets == nil && stage.rightShiftsOnly
         if let rowOffsets {
             for r in 0..<rowsPerTile { zeroRowOffsets[r] = rowOffsets[min(r, rowCount &- 1)] }
             offsets = UnsafePointer(zeroRowOffsets.base)
@@ -84,7 +98,7 @@ final class Gemm {
         case .widening:
             #if arch(arm64)
             NEONKernels.tile(rows: rowPointers, rowCount: rowCount, weights: weights, stage: stage,
-                             rowOffsets: offsets, out: out, ldc: ldc)
+                             rowOffsets: offsets, out: out, ldc: ldc, simpleStage: simpleStage)
             #else
             gemmWideningTile(rows: rowPointers, rowCount: rowCount, weights: weights, stage: stage,
                              rowOffsets: offsets, out: out, ldc: ldc)
@@ -96,7 +110,7 @@ final class Gemm {
                              rowOffsets: offsets, out: out, ldc: ldc)
         case .dotProduct:
             DotProductKernels.tile(rows: rowPointers, rowCount: rowCount, weights: weights, stage: stage,
-                                   rowOffsets: offsets, out: out, ldc: ldc)
+                                   rowOffsets: offsets, out: out, ldc: ldc, simpleStage: simpleStage)
         }
         if rowOffsets != nil {
             UnsafeMutableRawPointer(zeroRowOffsets.base).storeBytes(of: SIMD8<Int32>(), as: SIMD8<Int32>.self)

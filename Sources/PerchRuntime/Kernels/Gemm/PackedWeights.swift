@@ -68,13 +68,27 @@ final class PackedWeights {
         let panelBytes = panelWidth * kPadded
         switch path {
         case .widening:
+            // Row by row rather than through `w` byte by byte: a BATCH_MATMUL whose operand is
+            // not constant packs it at every inference (the multimodal model's attention).
             for p in 0..<panels {
                 var offset = p * panelBytes
                 var k0 = 0
                 while k0 < kPadded {
                     let width = kPadded - k0 >= 16 ? 16 : 8
+                    let valid = Swift.max(0, Swift.min(width, k - k0))
                     for r in 0..<4 {
-                        for c in 0..<width { dst[offset + r * width + c] = w(p * 4 + r, k0 + c) }
+                        let row = p * 4 + r, out = dst + offset + r * width
+                        var c = 0
+                        if row < n {
+                            if transposed {
+                                var src = weights + k0 * n + row
+                                while c < valid { out[c] = src[0]; src += n; c += 1 }
+                            } else {
+                                copyBytes(out, weights + row * k + k0, valid)
+                                c = valid
+                            }
+                        }
+                        fillBytes(out + c, 0, width - c)
                     }
                     offset += 4 * width
                     k0 += width
@@ -146,6 +160,10 @@ final class GemmOutputStage {
     let outputZeroPoint: Int32
     let min: Int32
     let max: Int32
+    /// True when every channel shifts right by 1...31 and none left (multipliers below 1/2,
+    /// the usual case) or has a multiplier of 0: the aarch64 kernels then take the output
+    /// stage's short form.
+    private(set) var rightShiftsOnly = false
 
     init(channels: Int, multipliers: UnsafePointer<Int32>, shifts: UnsafePointer<Int>,
          outputZeroPoint: Int32, min: Int32, max: Int32) {
@@ -156,6 +174,7 @@ final class GemmOutputStage {
         self.min = min
         self.max = max
         for c in 0..<channels { setMultiplier(c, multipliers[c], shifts[c]) }
+        rightShiftsOnly = everyShiftIsRight()
     }
 
     /// One multiplier for every channel (per-tensor scales).
@@ -167,6 +186,14 @@ final class GemmOutputStage {
         self.min = min
         self.max = max
         for c in 0..<channels { setMultiplier(c, multiplier.multiplier, multiplier.shift) }
+        rightShiftsOnly = everyShiftIsRight()
+    }
+
+    /// A channel whose multiplier is 0 (a filter of zero scale) outputs the zero point
+    /// whatever its shift (its product is 0), so it does not count.
+    private func everyShiftIsRight() -> Bool {
+        for c in 0..<channels where multipliers[c] != 0 && (leftShifts[c] != 0 || rightShifts[c] < 1) { return false }
+        return true
     }
 
     private func setMultiplier(_ c: Int, _ multiplier: Int32, _ shift: Int) {
