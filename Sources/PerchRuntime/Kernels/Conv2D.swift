@@ -128,6 +128,9 @@ final class Conv2DKernel: Kernel {
         let outHeight = g.outHeight, outWidth = g.outWidth, outChannels = g.outChannels
         let filterHeight = g.filterHeight
         let inRowBytes = inWidth &* inChannels
+        // The same for the engine's buffers and this kernel's input.
+        let rowPointers = gemm.rowPointers, staging = gemm.staging.base, kPadded = gemm.weights.kPadded
+        let input = self.input
         // Windows wholly inside the image are copied row by row without checks (the first
         // layer of an image model: 3 rows of 9 bytes per pixel, where the checked gather
         // cost 300 instructions a pixel on aarch64).
@@ -136,27 +139,49 @@ final class Conv2DKernel: Kernel {
         // The next output pixel, walked without divisions after the first.
         var p0 = range.lowerBound
         var b = p0 / pixelsPerImage, oy = p0 % pixelsPerImage / outWidth, ox = p0 % outWidth
+        let windowStep = strideW &* inChannels
         while p0 < pixels {
             let count = min(tile, pixels &- p0)
+            // A whole tile on one output row with every window inside the image (most tiles
+            // of a first layer): its windows are `windowStep` bytes apart, no test per pixel.
+            let iy0 = oy &* strideH &- padTop, ix0 = ox &* strideW &- padLeft
+            if plainWindows && !direct && count == tile && ox &+ tile <= outWidth && iy0 >= 0 && iy0 <= lastInteriorY
+                && ix0 >= 0 && ix0 &+ (tile &- 1) &* strideW <= lastInteriorX {
+                var window = input + (b &* inImage &+ iy0 &* inRowBytes &+ ix0 &* inChannels)
+                for r in 0..<tile {
+                    let row = staging + r &* kPadded
+                    copyRows(from: window, stride: inRowBytes, rows: filterHeight, rowBytes: rowBytes, into: row)
+                    rowPointers[r] = UnsafePointer(row)
+                    window += windowStep
+                }
+                ox &+= tile
+                if ox == outWidth {
+                    ox = 0
+                    oy &+= 1
+                    if oy == outHeight { oy = 0; b &+= 1 }
+                }
+                gemm.runTile(rowCount: tile, rowOffsets: nil, out: output + p0 &* outChannels, ldc: outChannels)
+                p0 &+= tile
+                continue
+            }
             for r in 0..<tile {
                 if r >= count {
-                    gemm.rowPointers[r] = gemm.rowPointers[count &- 1]
+                    rowPointers[r] = rowPointers[count &- 1]
                     continue
                 }
                 let iy0 = oy &* strideH &- padTop
                 let ix0 = ox &* strideW &- padLeft
                 let inBatch = input + b &* inImage
+                let row = staging + r &* kPadded
                 if direct && iy0 >= 0 && iy0 < inHeight && ix0 >= 0 && ix0 < inWidth {
-                    gemm.rowPointers[r] = inBatch + (iy0 &* inWidth &+ ix0) &* inChannels
+                    rowPointers[r] = inBatch + (iy0 &* inWidth &+ ix0) &* inChannels
                 } else if plainWindows && iy0 >= 0 && iy0 <= lastInteriorY && ix0 >= 0 && ix0 <= lastInteriorX {
-                    let row = gemm.stagingRow(r)
                     copyRows(from: inBatch + (iy0 &* inRowBytes &+ ix0 &* inChannels), stride: inRowBytes,
                              rows: filterHeight, rowBytes: rowBytes, into: row)
-                    gemm.rowPointers[r] = UnsafePointer(row)
+                    rowPointers[r] = UnsafePointer(row)
                 } else {
-                    gatherPatch(inBatch, iy0: iy0, ix0: ix0, group: 0, zp: zp, rowBytes: rowBytes,
-                                into: gemm.stagingRow(r))
-                    gemm.rowPointers[r] = UnsafePointer(gemm.stagingRow(r))
+                    gatherPatch(inBatch, iy0: iy0, ix0: ix0, group: 0, zp: zp, rowBytes: rowBytes, into: row)
+                    rowPointers[r] = UnsafePointer(row)
                 }
                 ox &+= 1
                 if ox == outWidth {
@@ -179,6 +204,18 @@ final class Conv2DKernel: Kernel {
         var src = source, dst = destination
         if rowBytes >= 8 && rowBytes <= 16 {
             let tail = rowBytes &- 8
+            @inline(__always) func copyRow(_ s: UnsafePointer<Int8>, _ d: UnsafeMutablePointer<Int8>) {
+                let head = loadInt8x8(s), end = loadInt8x8(s + tail)
+                UnsafeMutableRawPointer(d).storeBytes(of: head, as: SIMD8<Int8>.self)
+                UnsafeMutableRawPointer(d + tail).storeBytes(of: end, as: SIMD8<Int8>.self)
+            }
+            if rows == 3 {
+                // 3×3 windows, unrolled: no loop counter.
+                copyRow(src, dst)
+                copyRow(src + stride, dst + rowBytes)
+                copyRow(src + 2 &* stride, dst + 2 &* rowBytes)
+                return
+            }
             for _ in 0..<rows {
                 let head = loadInt8x8(src), end = loadInt8x8(src + tail)
                 UnsafeMutableRawPointer(dst).storeBytes(of: head, as: SIMD8<Int8>.self)
@@ -249,9 +286,14 @@ final class Conv2DKernel: Kernel {
                 continue
             }
             let inRow = inBatch + iy &* g.inWidth &* g.inChannels
-            let contiguous = g.dilationW == 1 && g.groups == 1 && ix0 >= 0 && ix0 &+ g.filterWidth <= g.inWidth
-            if contiguous {
-                copyBytes(dst, inRow + ix0 &* g.inChannels, rowBytes)
+            if g.dilationW == 1 && g.groups == 1 {
+                // The window row's pixels inside the image are contiguous: zero points before
+                // them, one copy, zero points after (no test per pixel).
+                let first = Swift.min(g.filterWidth, Swift.max(0, 0 &- ix0))
+                let end = Swift.max(first, Swift.min(g.filterWidth, g.inWidth &- ix0))
+                fillBytes(dst, zp, first &* cf)
+                copyBytes(dst + first &* cf, inRow + (ix0 &+ first) &* cf, (end &- first) &* cf)
+                fillBytes(dst + end &* cf, zp, (g.filterWidth &- end) &* cf)
                 dst += rowBytes
                 continue
             }

@@ -179,6 +179,11 @@ func copyBytes(_ dst: UnsafeMutablePointer<Int8>, _ src: UnsafePointer<Int8>, _ 
         UnsafeMutableRawPointer(dst + i).storeBytes(of: loadInt8x8(src + i), as: SIMD8<Int8>.self)
         i &+= 8
     }
+    if i &+ 4 <= count {
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: UnsafeRawPointer(src + i).loadUnaligned(as: UInt32.self),
+                                                    as: UInt32.self)
+        i &+= 4
+    }
     while i < count {
         dst[i] = src[i]
         i &+= 1
@@ -217,6 +222,13 @@ func fillBytes(_ dst: UnsafeMutablePointer<Int8>, _ value: Int8, _ count: Int) {
     while i &+ 16 <= count {
         UnsafeMutableRawPointer(dst + i).storeBytes(of: v16, as: SIMD16<Int8>.self)
         i &+= 16
+    }
+    if i &+ 4 <= count {
+        let v4 = UInt32(truncatingIfNeeded: UInt8(bitPattern: value)) &* 0x0101_0101
+        while i &+ 4 <= count {
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: v4, as: UInt32.self)
+            i &+= 4
+        }
     }
     while i < count {
         dst[i] = value
