@@ -273,6 +273,39 @@ public func perchVNNIDepthwiseRow(origin: UnsafePointer<Int8>, pixelStep: Int, p
     @inline(__always) func finish(_ acc: SIMD16<Int32>, _ c: Int) -> SIMD16<Int8> {
         Requantizer16(table, stride: stride, channel: c).bytes(acc, zp, lo, hi)
     }
+    if taps == 9 && pairs {
+        // 3×3 windows: per block of 16 channels the widened weights, offsets and output stage
+        // stay in registers across the row, the taps unrolled (the per-pixel form reloads and
+        // widens all of them for every pixel).
+        let o0 = tapOffsets[0], o1 = tapOffsets[1], o2 = tapOffsets[2], o3 = tapOffsets[3], o4 = tapOffsets[4]
+        let o5 = tapOffsets[5], o6 = tapOffsets[6], o7 = tapOffsets[7], o8 = tapOffsets[8]
+        var c = 0
+        while c < channels {
+            @inline(__always) func w(_ t: Int) -> SIMD16<Int16> {
+                widen16(UnsafeRawPointer(filter + (t &* channels &+ c)).loadUnaligned(as: SIMD16<Int8>.self))
+            }
+            let w0 = w(0), w1 = w(1), w2 = w(2), w3 = w(3), w4 = w(4), w5 = w(5), w6 = w(6), w7 = w(7), w8 = w(8)
+            let bias = load16(offsets + c)
+            let stage = Requantizer16(table, stride: stride, channel: c)
+            var src = origin + c
+            var dst = out + c
+            for _ in 0..<pixels {
+                @inline(__always) func x(_ o: Int) -> SIMD16<Int16> {
+                    widen16(UnsafeRawPointer(src + o).loadUnaligned(as: SIMD16<Int8>.self))
+                }
+                var a = bias &+ widen32(x(o0) &* w0 &+ x(o1) &* w1)
+                a &+= widen32(x(o2) &* w2 &+ x(o3) &* w3)
+                a &+= widen32(x(o4) &* w4 &+ x(o5) &* w5)
+                a &+= widen32(x(o6) &* w6 &+ x(o7) &* w7)
+                a &+= widen32(x(o8) &* w8)
+                store(stage.bytes(a, zp, lo, hi), dst, valid: 16)
+                src += pixelStep
+                dst += channels
+            }
+            c &+= 16
+        }
+        return
+    }
     var pixel = origin
     var dst = out
     for _ in 0..<pixels {
