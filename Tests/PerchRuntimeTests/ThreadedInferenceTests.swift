@@ -9,8 +9,9 @@ import PerchRuntimeSetup
 /// BATCH_MATMUL and DEPTHWISE_CONV_2D kernels are cut too. (The default split cuts a subset of
 /// these layers the same way; check-models.sh with THREADS runs the defaults in tools/test.sh.)
 final class ThreadedInferenceTests: XCTestCase {
-    func interpreter(_ bytes: [UInt8], threads: Int, splitAll: Bool) throws -> Interpreter {
+    func interpreter(_ bytes: [UInt8], threads: Int, splitAll: Bool, path: KernelPath? = nil) throws -> Interpreter {
         var options = try RuntimeSetup.options(threads: threads).get()
+        if let path { options.kernelPath = path }
         if splitAll { options.minimumPartMultiplyAccumulates = 1 }
         let interpreter = try Interpreter(modelBytes: bytes, options: options)
         XCTAssertEqual(interpreter.threads, threads, "the pool did not start")
@@ -21,9 +22,12 @@ final class ThreadedInferenceTests: XCTestCase {
     /// fixed pseudo-random fill: the pool is reused), and compares every output. Returns how
     /// many operators were split with 3 threads.
     @discardableResult
-    func check(_ name: String, _ bytes: [UInt8], inputs: [[UInt8]]?, splitAll: Bool) throws -> Int {
-        let single = try Interpreter(modelBytes: bytes, options: try RuntimeSetup.options(threads: 1).get())
-        let many = [try interpreter(bytes, threads: 2, splitAll: splitAll), try interpreter(bytes, threads: 3, splitAll: splitAll)]
+    func check(_ name: String, _ bytes: [UInt8], inputs: [[UInt8]]?, splitAll: Bool, path: KernelPath? = nil) throws -> Int {
+        var options = try RuntimeSetup.options(threads: 1).get()
+        if let path { options.kernelPath = path }
+        let single = try Interpreter(modelBytes: bytes, options: options)
+        let many = [try interpreter(bytes, threads: 2, splitAll: splitAll, path: path),
+                    try interpreter(bytes, threads: 3, splitAll: splitAll, path: path)]
         var generator = SplitMix64(seed: 7)
         for round in 0..<2 {
             for i in 0..<single.inputs.count {
@@ -57,7 +61,22 @@ final class ThreadedInferenceTests: XCTestCase {
         XCTAssertGreaterThan(totalSplit, 0, "no operator was split: the test compared one thread with itself")
     }
 
+    /// On every kernel path this CPU runs: a path's tile height decides which small layers can
+    /// be cut (AVX-512 VNNI's 8-row tiles leave the op models' BATCH_MATMULs whole).
     func testOpModelsGiveTheSameBytesOnEveryThreadCount() throws {
+        var paths: [KernelPath] = [.widening]
+        let best = RuntimeSetup.detectedKernelPath
+        if best != .widening { paths.append(best) }
+        if best != .avx2 && KernelPath.avx2CompiledIn && RuntimeSetup.cpuHasAVX2 { paths.append(.avx2) }
+        var splitOps = Set<String>()
+        for path in paths { splitOps.formUnion(try opModelsSplit(path: path)) }
+        for op in ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "BATCH_MATMUL"] {
+            XCTAssertTrue(splitOps.contains(op), "no op model split a " + op + " on " + paths.map { $0.name }.joined(separator: ", "))
+        }
+    }
+
+    /// Checks every op model on `path`; returns the operators of those that had a layer split.
+    func opModelsSplit(path: KernelPath) throws -> Set<String> {
         let directory = OpModelTests.directory
         var splitOps = Set<String>()
         for name in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() {
@@ -69,10 +88,10 @@ final class ThreadedInferenceTests: XCTestCase {
             let sample = try manifest.samples.first.map { s in
                 try s.inputs.map { [UInt8](try Data(contentsOf: url.appendingPathComponent($0))) }
             }
-            if try check(name, bytes, inputs: sample, splitAll: true) > 0 { splitOps.formUnion(manifest.operators) }
+            if try check(name + " (" + path.name + ")", bytes, inputs: sample, splitAll: true, path: path) > 0 {
+                splitOps.formUnion(manifest.operators)
+            }
         }
-        for op in ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "BATCH_MATMUL"] {
-            XCTAssertTrue(splitOps.contains(op), "no op model split a " + op)
-        }
+        return splitOps
     }
 }
