@@ -38,7 +38,8 @@ public enum KernelSelfTest {
         let a = rng.int8s(m * k), w = rng.int8s(n * k, allowMinimum: allowMinimum)
         var multipliers = (0..<n).map { _ in Int32(rng.int((1 << 30)...(Int(Int32.max)))) }
         var shifts = (0..<n).map { _ in rightShiftsOnly ? rng.int(-20...(-1)) : rng.int(-20...4) }
-        // A channel of zero scale (multiplier 0, shift 0) does not stop the short stage.
+        // A channel whose multiplier is 0 (shift 0: QuantizeMultiplier's answer below 2^-31)
+        // does not stop the short stage.
         if rightShiftsOnly { multipliers[0] = 0; shifts[0] = 0 }
         let rowOffsets = (0..<m).map { _ in rightShiftsOnly ? 0 : Int32(rng.int(-100_000...100_000)) }
         let zp = Int32(rightShiftsOnly ? rng.int(-128...127) : rng.int(-20...20))

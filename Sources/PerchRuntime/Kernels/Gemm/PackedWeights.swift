@@ -189,8 +189,9 @@ final class GemmOutputStage {
         rightShiftsOnly = everyShiftIsRight()
     }
 
-    /// A channel whose multiplier is 0 (a filter of zero scale) outputs the zero point
-    /// whatever its shift (its product is 0), so it does not count.
+    /// A channel whose multiplier is 0 outputs the zero point whatever its shift (its product
+    /// is 0), so it does not count. QuantizeMultiplier gives multiplier 0 and shift 0 to a
+    /// scale below 2^-31: vww's later 1×1 layers have such channels (filter scales ~1e-11).
     private func everyShiftIsRight() -> Bool {
         for c in 0..<channels where multipliers[c] != 0 && (leftShifts[c] != 0 || rightShifts[c] < 1) { return false }
         return true
