@@ -366,6 +366,16 @@ public func perchVNNIDepthwisePairs8(origin: UnsafePointer<Int8>, pixelStep: Int
     let zp = SIMD16<Int32>(repeating: outputZeroPoint)
     let lo = SIMD16<Int32>(repeating: min), hi = SIMD16<Int32>(repeating: max)
     let stage = Requantizer16(table, stride: stride, channel: 0), bias = load16(offsets16)
+    if taps == 9 && pairs {
+        if broadcastInput {
+            depthwisePairs8Taps9(origin, pixelStep, pixels, out, tapOffsets, filter16, stage, bias, zp, lo, hi,
+                                 broadcastInput: true)
+        } else {
+            depthwisePairs8Taps9(origin, pixelStep, pixels, out, tapOffsets, filter16, stage, bias, zp, lo, hi,
+                                 broadcastInput: false)
+        }
+        return
+    }
     var p = 0
     var dst = out
     while p < pixels {
@@ -396,6 +406,44 @@ public func perchVNNIDepthwisePairs8(origin: UnsafePointer<Int8>, pixelStep: Int
             acc &+= widen32(x(t) &* w(t))
             t &+= 1
         }
+        store(stage.bytes(acc, zp, lo, hi), dst, valid: p &+ 1 < pixels ? 16 : 8)
+        dst += 16
+        p &+= 2
+    }
+}
+
+/// The pair kernel's 3×3 form (taps summed in pairs): the tap offsets and the widened
+/// weights made once for the row, the taps unrolled.
+@inline(__always)
+private func depthwisePairs8Taps9(_ origin: UnsafePointer<Int8>, _ pixelStep: Int, _ pixels: Int,
+                                  _ out: UnsafeMutablePointer<Int8>, _ tapOffsets: UnsafePointer<Int>,
+                                  _ filter16: UnsafePointer<Int8>, _ stage: Requantizer16, _ bias: SIMD16<Int32>,
+                                  _ zp: SIMD16<Int32>, _ lo: SIMD16<Int32>, _ hi: SIMD16<Int32>, broadcastInput: Bool) {
+    @inline(__always) func w(_ t: Int) -> SIMD16<Int16> {
+        widen16(UnsafeRawPointer(filter16 + t &* 16).loadUnaligned(as: SIMD16<Int8>.self))
+    }
+    let w0 = w(0), w1 = w(1), w2 = w(2), w3 = w(3), w4 = w(4), w5 = w(5), w6 = w(6), w7 = w(7), w8 = w(8)
+    let o0 = tapOffsets[0], o1 = tapOffsets[1], o2 = tapOffsets[2], o3 = tapOffsets[3], o4 = tapOffsets[4]
+    let o5 = tapOffsets[5], o6 = tapOffsets[6], o7 = tapOffsets[7], o8 = tapOffsets[8]
+    var p = 0
+    var dst = out
+    while p < pixels {
+        let a = origin + p &* pixelStep
+        let b = p &+ 1 < pixels ? a + pixelStep : a
+        @inline(__always) func x(_ o: Int) -> SIMD16<Int16> {
+            if broadcastInput {
+                let va = _mm256_set1_epi16(Int16(a[o])), vb = _mm256_set1_epi16(Int16(b[o]))
+                return unsafeBitCast(_mm256_mask_blend_epi16(0xFF00, va, vb), to: SIMD16<Int16>.self)
+            }
+            let pair = _mm_set_epi64x(UnsafeRawPointer(b + o).loadUnaligned(as: Int64.self),
+                                      UnsafeRawPointer(a + o).loadUnaligned(as: Int64.self))
+            return unsafeBitCast(_mm256_cvtepi8_epi16(pair), to: SIMD16<Int16>.self)
+        }
+        var acc = bias &+ widen32(x(o0) &* w0 &+ x(o1) &* w1)
+        acc &+= widen32(x(o2) &* w2 &+ x(o3) &* w3)
+        acc &+= widen32(x(o4) &* w4 &+ x(o5) &* w5)
+        acc &+= widen32(x(o6) &* w6 &+ x(o7) &* w7)
+        acc &+= widen32(x(o8) &* w8)
         store(stage.bytes(acc, zp, lo, hi), dst, valid: p &+ 1 < pixels ? 16 : 8)
         dst += 16
         p &+= 2
