@@ -381,19 +381,8 @@ public func perchVNNIDepthwisePairs8(origin: UnsafePointer<Int8>, pixelStep: Int
     while p < pixels {
         let a = origin + p &* pixelStep
         let b = p &+ 1 < pixels ? a + pixelStep : a
-        @inline(__always) func x(_ t: Int) -> SIMD16<Int16> {
-            let o = tapOffsets[t]
-            if broadcastInput {
-                let va = _mm256_set1_epi16(Int16(a[o])), vb = _mm256_set1_epi16(Int16(b[o]))
-                return unsafeBitCast(_mm256_mask_blend_epi16(0xFF00, va, vb), to: SIMD16<Int16>.self)
-            }
-            let pair = _mm_set_epi64x(UnsafeRawPointer(b + o).loadUnaligned(as: Int64.self),
-                                      UnsafeRawPointer(a + o).loadUnaligned(as: Int64.self))
-            return unsafeBitCast(_mm256_cvtepi8_epi16(pair), to: SIMD16<Int16>.self)
-        }
-        @inline(__always) func w(_ t: Int) -> SIMD16<Int16> {
-            widen16(UnsafeRawPointer(filter16 + t &* 16).loadUnaligned(as: SIMD16<Int8>.self))
-        }
+        @inline(__always) func x(_ t: Int) -> SIMD16<Int16> { pairInput(a, b, tapOffsets[t], broadcastInput) }
+        @inline(__always) func w(_ t: Int) -> SIMD16<Int16> { pairWeights(filter16, t) }
         var acc = bias
         var t = 0
         if pairs {
@@ -412,6 +401,26 @@ public func perchVNNIDepthwisePairs8(origin: UnsafePointer<Int8>, pixelStep: Int
     }
 }
 
+/// One tap of the pair kernel: pixel `a`'s 8 inputs at offset `o` in lanes 0...7 and pixel
+/// `b`'s in 8...15, widened (with `broadcastInput`, each pixel's one input in all 8 lanes).
+@inline(__always)
+private func pairInput(_ a: UnsafePointer<Int8>, _ b: UnsafePointer<Int8>, _ o: Int,
+                       _ broadcastInput: Bool) -> SIMD16<Int16> {
+    if broadcastInput {
+        let va = _mm256_set1_epi16(Int16(a[o])), vb = _mm256_set1_epi16(Int16(b[o]))
+        return unsafeBitCast(_mm256_mask_blend_epi16(0xFF00, va, vb), to: SIMD16<Int16>.self)
+    }
+    let pair = _mm_set_epi64x(UnsafeRawPointer(b + o).loadUnaligned(as: Int64.self),
+                              UnsafeRawPointer(a + o).loadUnaligned(as: Int64.self))
+    return unsafeBitCast(_mm256_cvtepi8_epi16(pair), to: SIMD16<Int16>.self)
+}
+
+/// Tap `t`'s weights of the pair kernel (8 channels written twice), widened.
+@inline(__always)
+private func pairWeights(_ filter16: UnsafePointer<Int8>, _ t: Int) -> SIMD16<Int16> {
+    widen16(UnsafeRawPointer(filter16 + t &* 16).loadUnaligned(as: SIMD16<Int8>.self))
+}
+
 /// The pair kernel's 3×3 form (taps summed in pairs): the tap offsets and the widened
 /// weights made once for the row, the taps unrolled.
 @inline(__always)
@@ -419,9 +428,7 @@ private func depthwisePairs8Taps9(_ origin: UnsafePointer<Int8>, _ pixelStep: In
                                   _ out: UnsafeMutablePointer<Int8>, _ tapOffsets: UnsafePointer<Int>,
                                   _ filter16: UnsafePointer<Int8>, _ stage: Requantizer16, _ bias: SIMD16<Int32>,
                                   _ zp: SIMD16<Int32>, _ lo: SIMD16<Int32>, _ hi: SIMD16<Int32>, broadcastInput: Bool) {
-    @inline(__always) func w(_ t: Int) -> SIMD16<Int16> {
-        widen16(UnsafeRawPointer(filter16 + t &* 16).loadUnaligned(as: SIMD16<Int8>.self))
-    }
+    @inline(__always) func w(_ t: Int) -> SIMD16<Int16> { pairWeights(filter16, t) }
     let w0 = w(0), w1 = w(1), w2 = w(2), w3 = w(3), w4 = w(4), w5 = w(5), w6 = w(6), w7 = w(7), w8 = w(8)
     let o0 = tapOffsets[0], o1 = tapOffsets[1], o2 = tapOffsets[2], o3 = tapOffsets[3], o4 = tapOffsets[4]
     let o5 = tapOffsets[5], o6 = tapOffsets[6], o7 = tapOffsets[7], o8 = tapOffsets[8]
@@ -430,15 +437,7 @@ private func depthwisePairs8Taps9(_ origin: UnsafePointer<Int8>, _ pixelStep: In
     while p < pixels {
         let a = origin + p &* pixelStep
         let b = p &+ 1 < pixels ? a + pixelStep : a
-        @inline(__always) func x(_ o: Int) -> SIMD16<Int16> {
-            if broadcastInput {
-                let va = _mm256_set1_epi16(Int16(a[o])), vb = _mm256_set1_epi16(Int16(b[o]))
-                return unsafeBitCast(_mm256_mask_blend_epi16(0xFF00, va, vb), to: SIMD16<Int16>.self)
-            }
-            let pair = _mm_set_epi64x(UnsafeRawPointer(b + o).loadUnaligned(as: Int64.self),
-                                      UnsafeRawPointer(a + o).loadUnaligned(as: Int64.self))
-            return unsafeBitCast(_mm256_cvtepi8_epi16(pair), to: SIMD16<Int16>.self)
-        }
+        @inline(__always) func x(_ o: Int) -> SIMD16<Int16> { pairInput(a, b, o, broadcastInput) }
         var acc = bias &+ widen32(x(o0) &* w0 &+ x(o1) &* w1)
         acc &+= widen32(x(o2) &* w2 &+ x(o3) &* w3)
         acc &+= widen32(x(o4) &* w4 &+ x(o5) &* w5)
