@@ -1,6 +1,8 @@
 // CPU features the kernel paths depend on, read once per call from CPUID and XGETBV on
 // x86_64 (the compiler's __builtin_cpu_supports hides which OS-state check it makes; here it
 // is explicit) and from AT_HWCAP on aarch64.
+#define _GNU_SOURCE
+#include <sched.h>
 #include "CPerchSystem.h"
 
 #if defined(__x86_64__)
@@ -33,3 +35,11 @@ unsigned perch_x86_features(void) {
 #else
 unsigned perch_x86_features(void) { return 0; }
 #endif
+
+int perch_available_cpus(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+    int count = CPU_COUNT(&set);
+    return count > 0 ? count : 1;
+}

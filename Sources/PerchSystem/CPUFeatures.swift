@@ -26,6 +26,10 @@ public struct CPUFeatures: Equatable, Sendable {
                            x86AVX512VNNI: x86 & PERCH_X86_AVX512VNNI != 0)
     }
 
+    /// CPUs this process may run on: its affinity mask (a `taskset` or a cgroup cpuset counts),
+    /// at least 1. The corresponding C call is `sched_getaffinity` (in cpu.c).
+    public static var availableCPUs: Int { Int(perch_available_cpus()) }
+
     /// aarch64 `sdot`/`udot` (Armv8.2 dot product).
     public var aarch64DotProduct: Bool {
         #if arch(arm64)

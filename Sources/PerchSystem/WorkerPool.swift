@@ -14,21 +14,72 @@ public protocol PoolWork: AnyObject {
 ///
 /// Chunks are claimed one at a time from a shared counter, so the caller does the work of a
 /// thread that is not running (a loaded machine has descheduled it, or it is still waking):
-/// a job never waits for a thread to start, only for chunks already claimed. Waiting spins a
-/// little before it blocks on a condition variable: the gap between two layers of a model is
-/// microseconds, far shorter than a futex wake-up, but a pool that only spun would take the
-/// cores the camera, audio and API threads need between inferences.
+/// a job never waits for a thread to start, only for chunks already claimed.
+///
+/// A waiting thread polls before it blocks on a condition variable (`Spin`): the gap between
+/// two layers of a model is a few microseconds, and a futex wake-up of a sleeping core costs
+/// tens (more in a virtual machine, where it is an inter-processor interrupt to a halted
+/// vCPU). The mutex and condition variables are touched only when a thread really sleeps, so
+/// a job among polling threads costs a few cache-line transfers.
 public final class WorkerPool: @unchecked Sendable {
+    /// How long a waiting thread polls before it sleeps.
+    public struct Spin: Sendable, Equatable {
+        /// Polls (`pause`/`yield`) before sleeping; `Int.max` with `nanoseconds` nil never sleeps.
+        public var polls: Int
+        /// When set, a thread also sleeps once it has waited this long (checked every 64 polls).
+        public var nanoseconds: Int64?
+        /// Whether `rest()` sends polling threads to sleep at once; otherwise they poll out
+        /// their time, so a burst of inferences (a batch, `perch bench`) keeps them awake.
+        public var restSleepsAtOnce: Bool
+
+        public init(polls: Int, nanoseconds: Int64? = nil, restSleepsAtOnce: Bool = true) {
+            self.polls = max(0, polls)
+            self.nanoseconds = nanoseconds
+            self.restSleepsAtOnce = restSleepsAtOnce
+        }
+
+        /// Each thread has a CPU of its own: poll for up to 200 µs, through `rest()` too. At
+        /// 4 inferences a second that is under 0.1 % of a core per thread; it keeps the
+        /// threads of back-to-back inferences awake, where a wake-up would cost more than a
+        /// small layer.
+        public static let ownCPU = Spin(polls: Int.max, nanoseconds: 200_000, restSleepsAtOnce: false)
+        /// More threads than CPUs: a polling thread would take the CPU of the one it waits
+        /// for, so a waiting thread sleeps at once (as OpenMP's passive wait policy). Under
+        /// QEMU user mode, 4 threads on 2 host CPUs: 200 polls per wait added 14–19 % to the
+        /// guest's instructions on cortex-a76 (kws_ref_model, person_detect, vww_96_int8),
+        /// sleeping at once 4.5–7 %.
+        public static let shared = Spin(polls: 0)
+
+        /// The spin for a pool of `threads` on this process's CPUs; `PERCH_POOL_SPIN=N`
+        /// (polls, for measuring) overrides it.
+        public static func forPool(threads: Int) -> Spin {
+            if let text = Environment.value("PERCH_POOL_SPIN"), let n = Int(text), n >= 0 { return Spin(polls: n) }
+            return threads <= CPUFeatures.availableCPUs ? .ownCPU : .shared
+        }
+    }
+
     /// Threads that run chunks, the caller's included.
     public let threadCount: Int
+    /// How waiting threads wait.
+    public let spin: Spin
     private let shared: PoolShared
     private var threads: [Thread] = []
 
-    /// Starts `threadCount - 1` threads (none for 1). `spin` is how many times a waiting thread
-    /// polls before it sleeps. Throws the errno of a thread that could not be created (those
-    /// already started are stopped first).
-    public init(threadCount: Int, spin: Int = WorkerPool.defaultSpin) throws(Errno) {
+    /// Starts `threadCount - 1` threads (none for 1). Throws the errno of a thread that could
+    /// not be created (those already started are stopped first).
+    public convenience init(threadCount: Int) throws(Errno) {
+        let count = max(1, threadCount)
+        try self.init(threadCount: count, spin: Spin.forPool(threads: count))
+    }
+
+    /// As above with polls only (tests: 0 sleeps at once, `Int.max` never sleeps on its own).
+    public convenience init(threadCount: Int, spin polls: Int) throws(Errno) {
+        try self.init(threadCount: threadCount, spin: Spin(polls: polls))
+    }
+
+    public init(threadCount: Int, spin: Spin) throws(Errno) {
         self.threadCount = max(1, threadCount)
+        self.spin = spin
         shared = PoolShared(spin: spin)
         for lane in 1..<self.threadCount {
             let shared = self.shared
@@ -41,15 +92,6 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Polls before sleeping: a few µs on a current core (`pause`/`yield` cost tens of cycles),
-    /// about the gap between two layers of a small model. Longer spins buy little wall time and
-    /// cost instructions on every waiting core (under QEMU, 2000 polls added 30 % to a 4-thread
-    /// inference). `PERCH_POOL_SPIN=N` overrides it, for measuring.
-    public static let defaultSpin: Int = {
-        if let text = Environment.value("PERCH_POOL_SPIN"), let n = Int(text), n >= 0 { return n }
-        return 200
-    }()
-
     deinit { stop() }
 
     private func stop() {
@@ -58,9 +100,11 @@ public final class WorkerPool: @unchecked Sendable {
         threads = []
     }
 
-    /// Tells the threads no job follows soon (the end of an inference): they sleep now instead
-    /// of spinning. The next `run` wakes them as usual.
-    public func rest() { shared.resting.store(true, ordering: .relaxed) }
+    /// Tells the threads no job follows soon (the end of an inference): with
+    /// `spin.restSleepsAtOnce` they sleep now instead of polling. The next `run` wakes them.
+    public func rest() {
+        if spin.restSleepsAtOnce { shared.resting.store(true, ordering: .relaxed) }
+    }
 
     /// Runs `work.runChunk(c, lane:)` for every c in 0..<chunks (at most 2^20) and returns when
     /// all have returned. One job at a time: the pool has one owner.
@@ -79,8 +123,13 @@ public final class WorkerPool: @unchecked Sendable {
 /// chunk in one atomic word: a claim is one compare-and-swap that also proves the job is still
 /// the current one, so a thread that woke late cannot take a chunk of a finished job, and
 /// `work` is only read after a successful claim (the caller replaces it only between jobs).
+///
+/// Sleeping is announced (`sleepers`, `callerSleeping`) before the sleeper's last look at
+/// the condition, and the other side looks at the announcement after it changed the
+/// condition, both sequentially consistent: one of the two sees the other, so a wake-up is
+/// never lost, and no lock is taken while nobody sleeps.
 private final class PoolShared: @unchecked Sendable {
-    let spin: Int
+    let spin: WorkerPool.Spin
     let mutex = PthreadMutex()
     let wake = PthreadCondition()
     let finished = PthreadCondition()
@@ -88,36 +137,59 @@ private final class PoolShared: @unchecked Sendable {
     /// Chunks of the current job that have returned.
     let completed = Atomic<Int>(0)
     let stopping = Atomic<Bool>(false)
-    /// Set by `rest()` after the last job of a burst: waiting threads stop spinning.
+    /// Set by `rest()` after the last job of a burst: waiting threads stop polling.
     let resting = Atomic<Bool>(false)
+    /// Worker threads asleep on `wake` (or about to be).
+    let sleepers = Atomic<Int>(0)
+    /// The caller is asleep on `finished` (or about to be).
+    let callerSleeping = Atomic<Bool>(false)
     var work: (any PoolWork)? = nil
 
     static let chunkBits: UInt64 = 20
     static let chunkMask: UInt64 = (1 << chunkBits) - 1
 
-    init(spin: Int) { self.spin = max(0, spin) }
+    init(spin: WorkerPool.Spin) { self.spin = spin }
 
     static func job(_ t: UInt64) -> UInt64 { t >> (2 * chunkBits) }
+
+    /// Polls `done` until it is true or the spin is over (then false). `restless` says whether
+    /// `rest()` may cut it short.
+    @inline(__always)
+    func poll(restless: Bool, _ done: () -> Bool) -> Bool {
+        var polls = 0
+        var deadline: Int64? = nil
+        while polls < spin.polls {
+            if done() { return true }
+            if restless && resting.load(ordering: .relaxed) { return false }
+            polls &+= 1
+            perch_cpu_relax()
+            if let nanoseconds = spin.nanoseconds, polls & 63 == 0 {
+                let now = MonotonicClock.nanoseconds
+                if let deadline {
+                    if now >= deadline { return false }
+                } else {
+                    deadline = now &+ nanoseconds
+                }
+            }
+        }
+        return done()
+    }
 
     func run(_ job: any PoolWork, chunks: Int) {
         work = job
         completed.store(0, ordering: .relaxed)
         resting.store(false, ordering: .relaxed)
         let next = (PoolShared.job(ticket.load(ordering: .relaxed)) &+ 1) << (2 * PoolShared.chunkBits)
-        ticket.store(next | UInt64(chunks) << PoolShared.chunkBits, ordering: .releasing)
-        // Under the mutex: a worker checks the ticket with it held before it sleeps, so it
-        // either sees the new job or is already waiting when the broadcast comes.
-        mutex.withLock { wake.broadcast() }
+        ticket.store(next | UInt64(chunks) << PoolShared.chunkBits, ordering: .sequentiallyConsistent)
+        if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+            mutex.withLock { wake.broadcast() }
+        }
         runChunks(ofJob: PoolShared.job(next), lane: 0)
-        var polls = 0
-        while completed.load(ordering: .acquiring) != chunks {
-            if polls < spin {
-                polls &+= 1
-                perch_cpu_relax()
-                continue
-            }
+        if !poll(restless: false, { completed.load(ordering: .acquiring) == chunks }) {
             mutex.withLock {
-                while completed.load(ordering: .acquiring) != chunks { finished.wait(mutex) }
+                callerSleeping.store(true, ordering: .sequentiallyConsistent)
+                while completed.load(ordering: .sequentiallyConsistent) != chunks { finished.wait(mutex) }
+                callerSleeping.store(false, ordering: .relaxed)
             }
         }
         work = nil
@@ -140,39 +212,37 @@ private final class PoolShared: @unchecked Sendable {
             if claimed < 0 { return }
             let count = Int((t >> PoolShared.chunkBits) & PoolShared.chunkMask)
             work?.runChunk(claimed, lane: lane)
-            if completed.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue == count {
+            if completed.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue == count
+                && callerSleeping.load(ordering: .sequentiallyConsistent) {
                 mutex.withLock { finished.signal() }
             }
         }
     }
 
     func stop() {
-        stopping.store(true, ordering: .releasing)
+        stopping.store(true, ordering: .sequentiallyConsistent)
         mutex.withLock { wake.broadcast() }
     }
 
     func workerLoop(lane: Int) {
         var seen = PoolShared.job(ticket.load(ordering: .acquiring))
         while true {
-            var polls = 0
-            var current = PoolShared.job(ticket.load(ordering: .acquiring))
-            while current == seen && !stopping.load(ordering: .acquiring) {
-                if polls < spin && !resting.load(ordering: .relaxed) {
-                    polls &+= 1
-                    perch_cpu_relax()
-                } else {
-                    mutex.withLock {
-                        while PoolShared.job(ticket.load(ordering: .acquiring)) == seen
-                                && !stopping.load(ordering: .acquiring) {
-                            wake.wait(mutex)
-                        }
+            let polled = poll(restless: true) {
+                PoolShared.job(ticket.load(ordering: .acquiring)) != seen || stopping.load(ordering: .acquiring)
+            }
+            if !polled {
+                mutex.withLock {
+                    sleepers.wrappingAdd(1, ordering: .sequentiallyConsistent)
+                    while PoolShared.job(ticket.load(ordering: .sequentiallyConsistent)) == seen
+                            && !stopping.load(ordering: .sequentiallyConsistent) {
+                        wake.wait(mutex)
                     }
+                    sleepers.wrappingSubtract(1, ordering: .relaxed)
                 }
-                current = PoolShared.job(ticket.load(ordering: .acquiring))
             }
             if stopping.load(ordering: .acquiring) { return }
-            seen = current
-            runChunks(ofJob: current, lane: lane)
+            seen = PoolShared.job(ticket.load(ordering: .acquiring))
+            runChunks(ofJob: seen, lane: lane)
         }
     }
 }

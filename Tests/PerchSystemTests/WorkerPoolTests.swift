@@ -1,3 +1,4 @@
+import Foundation
 import PerchSystem
 import XCTest
 
@@ -79,5 +80,50 @@ final class WorkerPoolTests: XCTestCase {
             if burst % 25 == 0 { usleep(2000) }
         }
         pool = nil
+    }
+
+    /// The default spin follows the CPUs this process may use: a pool with a CPU per thread
+    /// polls for a while, through `rest()` too; a pool with more threads than CPUs polls
+    /// briefly and sleeps at `rest()` (its polling would take the CPU of the thread it waits for).
+    func testTheSpinFollowsTheCPUsThisProcessMayUse() throws {
+        let cpus = CPUFeatures.availableCPUs
+        XCTAssertGreaterThanOrEqual(cpus, 1)
+        XCTAssertLessThanOrEqual(cpus, ProcessInfo.processInfo.processorCount)
+        guard ProcessInfo.processInfo.environment["PERCH_POOL_SPIN"] == nil else {
+            throw XCTSkip("PERCH_POOL_SPIN is set: it overrides the spin")
+        }
+        XCTAssertEqual(WorkerPool.Spin.forPool(threads: 1), .ownCPU)
+        XCTAssertEqual(WorkerPool.Spin.forPool(threads: cpus), .ownCPU)
+        XCTAssertEqual(WorkerPool.Spin.forPool(threads: cpus + 1), .shared)
+        XCTAssertEqual(try WorkerPool(threadCount: cpus + 1).spin, .shared)
+        XCTAssertFalse(WorkerPool.Spin.ownCPU.restSleepsAtOnce)
+        XCTAssertTrue(WorkerPool.Spin.shared.restSleepsAtOnce)
+    }
+
+    /// Threads that have polled out their time sleep: an idle pool costs no CPU. Over 300 ms
+    /// of idleness after a burst, a pool whose threads kept polling would use ~300 ms of CPU
+    /// per thread; asleep they use next to none. Every chunk of the next burst still runs once.
+    func testAnIdlePoolSleepsOnceItsSpinIsOver() throws {
+        for spin in [WorkerPool.Spin.ownCPU, WorkerPool.Spin(polls: .max, nanoseconds: 20_000, restSleepsAtOnce: false)] {
+            let pool = try WorkerPool(threadCount: 3, spin: spin)
+            for burst in 0..<3 {
+                for job in 0..<20 {
+                    let recorder = ChunkRecorder(chunks: 6, threads: 3)
+                    pool.run(recorder, chunks: 6)
+                    XCTAssertEqual(recorder.runs, Array(repeating: 1, count: 6), "burst \(burst), job \(job)")
+                }
+                pool.rest()
+                let before = processCPUNanoseconds()
+                usleep(300_000)
+                let used = processCPUNanoseconds() - before
+                XCTAssertLessThan(used, 100_000_000, "spin \(spin), burst \(burst): \(used / 1_000_000) ms of CPU while idle")
+            }
+        }
+    }
+
+    private func processCPUNanoseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 }

@@ -190,6 +190,9 @@ static inline unsigned long perch_hwcap(void) { return getauxval(AT_HWCAP); }
 // x86_64 CPUID bits, each only when the OS saves the registers it needs (XGETBV): AVX2 with
 // YMM state; AVX-512 F+BW+VL+VNNI with ZMM and opmask state. 0 on other architectures.
 unsigned perch_x86_features(void);
+// CPUs this process may run on (sched_getaffinity: a taskset or cgroup cpuset counts), at
+// least 1.
+int perch_available_cpus(void);
 // A spin-wait hint (x86 pause, aarch64 yield): lets the sibling hyperthread run and saves power.
 static inline void perch_cpu_relax(void) {
 #if defined(__x86_64__)
