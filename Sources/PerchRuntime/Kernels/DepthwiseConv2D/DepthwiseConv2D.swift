@@ -33,8 +33,15 @@ final class DepthwiseConv2DKernel: Kernel {
     let runner: (any ParallelRunner)?
     let parts: Int
     override var workParts: Int { parts }
-    /// The batch the parts are working on (set by the calling thread before it starts them).
+    /// The batch the parts are working on, and whether they copy it into the padded image
+    /// or run the windows (set by the calling thread before it starts them).
     var currentBatch = 0
+    var copying = false
+    /// Whether the padded copy is split over the threads too: only a large one pays for the
+    /// extra hand-off (about as long as a 16 KB memcpy on a current core, and under QEMU a
+    /// wake-up of every sleeping thread).
+    let splitsCopy: Bool
+    static let minimumSplitCopyBytes = 32 * 1024
 
     init(geometry: Geometry, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
          output: UnsafeMutablePointer<Int8>, quantization: ConvQuantization, path: Path,
@@ -48,6 +55,11 @@ final class DepthwiseConv2DKernel: Kernel {
         self.path = path
         self.runner = runner
         self.parts = parts
+        if case .windows(let windows) = path, windows.padded != nil {
+            splitsCopy = geometry.inHeight &* geometry.inWidth &* geometry.inChannels >= DepthwiseConv2DKernel.minimumSplitCopyBytes
+        } else {
+            splitsCopy = false
+        }
     }
 
     /// The in-image path's row kernel, or the bounds-checked form ("vector", "rows").
@@ -72,6 +84,10 @@ extension DepthwiseConv2DKernel: ParallelWork {
     /// Part `part`: a run of output rows of the current batch through the in-image kernel.
     func runPart(_ part: Int, of parts: Int, lane: Int) {
         guard case .windows(let windows) = path else { return }
+        if copying {
+            copyIntoPadded(windows, batch: currentBatch, rows: WorkSplit.range(part: part, of: parts, rows: g.inHeight))
+            return
+        }
         let rows = WorkSplit.range(part: part, of: parts, rows: g.outHeight)
         if !rows.isEmpty { windowRows(windows, batch: currentBatch, rows: rows) }
     }

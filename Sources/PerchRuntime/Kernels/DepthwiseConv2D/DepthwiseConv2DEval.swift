@@ -6,29 +6,42 @@ import PerchNEON
 /// and TFLite Micro's reference loop they are tested against.
 extension DepthwiseConv2DKernel {
     /// Every window through the in-image kernel: the input copied into the zero-point-padded
-    /// buffer first when windows leave the image (on the calling thread), then the output rows,
-    /// cut over the interpreter's threads when the layer is large enough.
+    /// buffer first when windows leave the image, then the output rows, cut over the
+    /// interpreter's threads when the layer is large enough (the copy when it is large too).
     func invokeWindows(_ windows: DepthwiseWindows) {
-        let cin = g.inChannels
-        let imageBytes = g.inHeight &* g.inWidth &* cin
-        let width = windows.width
         for b in 0..<g.batches {
-            let image = input + b &* imageBytes
-            if let padded = windows.padded {
-                let rowIn = g.inWidth &* cin
-                for y in 0..<g.inHeight {
-                    // Raw copyMemory is a memcpy; typed update(from:) is an element loop in
-                    // Embedded Swift (a value-witness call per byte).
-                    UnsafeMutableRawPointer(padded.base + ((y &+ g.padTop) &* width &+ g.padLeft) &* cin)
-                        .copyMemory(from: image + y &* rowIn, byteCount: rowIn)
-                }
-            }
             if let runner {
                 currentBatch = b
+                // A large copy is split as well (by input rows, then a barrier: a part's
+                // windows reach into its neighbours' rows); serial, person_detect's first
+                // one is a 72 KB memcpy between two halves of a split layer.
+                if splitsCopy {
+                    copying = true
+                    runner.run(self, parts: parts)
+                    copying = false
+                } else {
+                    copyIntoPadded(windows, batch: b, rows: 0..<g.inHeight)
+                }
                 runner.run(self, parts: parts)
             } else {
+                copyIntoPadded(windows, batch: b, rows: 0..<g.inHeight)
                 windowRows(windows, batch: b, rows: 0..<g.outHeight)
             }
+        }
+    }
+
+    /// Input rows `rows` of batch `batch` into the zero-point-padded image (its border was
+    /// filled at prepare and is never written); nothing when the windows need no padding.
+    func copyIntoPadded(_ windows: DepthwiseWindows, batch b: Int, rows: Range<Int>) {
+        guard let padded = windows.padded else { return }
+        let cin = g.inChannels
+        let rowIn = g.inWidth &* cin
+        let image = input + b &* g.inHeight &* rowIn
+        for y in rows {
+            // Raw copyMemory is a memcpy; typed update(from:) is an element loop in
+            // Embedded Swift (a value-witness call per byte).
+            UnsafeMutableRawPointer(padded.base + ((y &+ g.padTop) &* windows.width &+ g.padLeft) &* cin)
+                .copyMemory(from: image + y &* rowIn, byteCount: rowIn)
         }
     }
 
