@@ -152,6 +152,8 @@ var targets: [Target] = [
 
 if !embedded {
     targets += [
+        // A tool, not shipped: what one job of the inference pool costs (tools/bench/poolbench).
+        .executableTarget(name: "perch-poolbench", dependencies: ["PerchSystem"], path: "tools/bench/poolbench"),
         .testTarget(name: "PerchSystemTests", dependencies: ["PerchSystem"]),
         // OpModels/ holds generated single-operator models and TFLite Micro's outputs (data, not resources).
         .testTarget(name: "PerchRuntimeTests", dependencies: ["PerchRuntime", "PerchRuntimeSetup"], exclude: ["OpModels"]),
