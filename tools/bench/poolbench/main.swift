@@ -24,8 +24,10 @@ final class IntegerWork: PoolWork {
 var options = ["threads": 2, "chunks": 2, "work": 0, "jobs": 200_000, "rounds": 5]
 var arguments = CommandLine.arguments.dropFirst()
 while let flag = arguments.popFirst() {
-    guard flag.hasPrefix("--"), let key = Optional(String(flag.dropFirst(2))), options[key] != nil,
-          let text = arguments.popFirst(), let value = Int(text), value >= 0 else {
+    let key = String(flag.dropFirst(2))
+    // Every count but the work per chunk must be at least 1.
+    guard flag.hasPrefix("--"), options[key] != nil, let text = arguments.popFirst(), let value = Int(text),
+          value >= (key == "work" ? 0 : 1) else {
         print("usage: perch-poolbench [--threads T] [--chunks C] [--work W] [--jobs N] [--rounds R]")
         exit(2)
     }
